@@ -1,0 +1,545 @@
+"""Extraction: every statistic of a Document as an Observation with its provenance.
+
+Blocks are read in order so that context flows the way a reader's does: a heading's period
+governs its section, a section's lead sentence can set it, a dateline under a headline resolves
+"now" and "last year", and the document title's period governs tables whose rows carry none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..models import Block, Document, Observation, Skipped
+from . import metrics as M
+from .nlp import RuleMatcher, build_nlp
+from .numbers import NonQuantity, Quantity, Scanner
+from .periods import (Mention, Period, as_year, cumulative, find_mentions, parse_point,
+                      resolve_relative, single_period)
+from .rules import RuleSet, load_rules
+
+PROSE = ("paragraph", "list_item", "heading", "caption")
+GENERIC_RULE = {"count": "generic.count.v1", "percent": "generic.percent.v1", "ratio": "generic.ratio.v1"}
+_CLAUSE_SEP = re.compile(r";|:(?=\s)|,(?=\s)|\(|\bwhile\b|\bwhereas\b|\bbut\b|\bvs\.?|\bversus\b|"
+                         r"\band\b|\bwith\b|—|–(?=\s)", re.I)
+_DATA_WORDS = re.compile(r"\b(data|figures|statistics|snapshot|chart|table|numbers|totals?)\b", re.I)
+_TLD_CURRENCY = {".nz": "nzd", ".au": "aud", ".ca": "cad", ".sg": "sgd", ".hk": "hkd"}
+
+
+@dataclass
+class SourceMeta:
+    """What the manifest says about a document (all optional)."""
+
+    published: date | None = None
+    published_inferred: bool = False
+    as_of: date | None = None
+    as_of_inferred: bool = False
+    currency: str | None = None
+    url: str | None = None
+    title: str | None = None
+
+
+@dataclass
+class Extraction:
+    observations: list[Observation]
+    skipped: list[Skipped]
+
+
+@dataclass
+class _Section:
+    level: int
+    period: Period | None = None
+    reference: date | None = None
+    heading: str = ""
+
+
+@dataclass
+class _Ctx:
+    doc: Document
+    meta: SourceMeta
+    title_period: Period | None
+    reference: date | None
+    as_of: date | None
+    as_of_inferred: bool
+    currency: str
+    fiscal_end_month: int | None = None
+    sections: list[_Section] = field(default_factory=list)
+
+    def section_period(self) -> Period | None:
+        for s in reversed(self.sections):
+            if s.period is not None:
+                return s.period
+        return None
+
+    def section_reference(self) -> date | None:
+        for s in reversed(self.sections):
+            if s.reference is not None:
+                return s.reference
+        return self.reference
+
+    def heading_text(self) -> str:
+        return " ".join(s.heading for s in self.sections[-2:] if s.heading)
+
+
+def observation_id(source: str, start: int, end: int, rule: str) -> str:
+    return hashlib.sha1(f"{source}|{start}|{end}|{rule}".encode()).hexdigest()[:16]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class Extractor:
+    """Holds the spaCy pipeline, the number scanner and the compiled rules; reusable."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self.nlp = build_nlp()
+        self.scanner = Scanner(rules.lexicon)
+        self.matcher = RuleMatcher(self.nlp, rules)
+
+    @classmethod
+    def from_dir(cls, rules_dir) -> Extractor:
+        return cls(load_rules(rules_dir))
+
+    # ------------------------------------------------------------------------------------
+    def extract(self, doc: Document, meta: SourceMeta | None = None) -> Extraction:
+        meta = meta or SourceMeta()
+        reference = meta.published or doc.published
+        as_of = meta.as_of
+        as_of_inferred = meta.as_of_inferred
+        if as_of is None and reference is not None:
+            as_of, as_of_inferred = reference, True
+        title = meta.title or doc.title or ""
+        ctx = _Ctx(doc=doc, meta=meta, title_period=single_period(find_mentions(title)) if title else None,
+                   reference=reference, as_of=as_of, as_of_inferred=as_of_inferred,
+                   currency=meta.currency or _url_currency(meta.url) or "usd")
+        if re.search(r"\bJune years\b", doc.text[:20000]) and re.search(r"\bMarch years\b", doc.text[:20000]) is None:
+            ctx.fiscal_end_month = 6
+        out: list[Observation] = []
+        skipped: list[Skipped] = []
+        blocks = doc.blocks
+        prose_idx = [i for i, b in enumerate(blocks) if b.kind in PROSE]
+        spacy_docs = dict(zip(prose_idx, self.nlp.pipe((blocks[i].text for i in prose_idx), batch_size=64)))
+        markers = [(m.start, m.end) for m in doc.markers]
+        dateline_blocks: set[int] = set()
+        lead_pending = False
+        prev_block: Block | None = None
+        for i, block in enumerate(blocks):
+            if block.kind in ("furniture",):
+                continue
+            if block.kind == "footnote":
+                skipped.extend(self._skip_block(doc, block, "footnote text"))
+                continue
+            if block.kind == "heading":
+                self._enter_heading(ctx, block, blocks, i, dateline_blocks)
+                lead_pending = True
+            if block.kind == "table":
+                out.extend(self._table(ctx, block))
+                lead_pending = False
+                prev_block = block
+                continue
+            if i in dateline_blocks:
+                prev_block = block
+                continue
+            sdoc = spacy_docs.get(i)
+            if sdoc is None:
+                continue
+            pair = self._label_value_pair(ctx, block, prev_block, markers)
+            if pair is not None:
+                out.extend(pair)
+                prev_block = block
+                continue
+            obs, sk = self._prose(ctx, block, sdoc, markers, lead=lead_pending and block.kind != "heading")
+            out.extend(obs)
+            skipped.extend(sk)
+            if block.kind != "heading":
+                lead_pending = False
+            prev_block = block
+        return Extraction(out, skipped)
+
+    # -- context -------------------------------------------------------------------------
+    def _enter_heading(self, ctx: _Ctx, block: Block, blocks: list[Block], i: int, datelines: set[int]) -> None:
+        level = block.level or 2
+        while ctx.sections and ctx.sections[-1].level >= level:
+            ctx.sections.pop()
+        mentions = find_mentions(block.text, ctx.fiscal_end_month)
+        period = single_period(mentions)
+        since = next((m for m in mentions if m.kind == "since"), None)
+        if since is not None:
+            period = cumulative(since, ctx.as_of, ctx.as_of_inferred)
+        sec = _Section(level=level, period=as_year(period) if period else None, heading=block.text)
+        # a dateline right under a headline ("24th November 2006") dates the item
+        if i + 1 < len(blocks) and blocks[i + 1].kind == "paragraph" and len(blocks[i + 1].text) < 40:
+            p = parse_point(re.sub(r"^(?:posted|updated|published)\s*:?\s*", "", blocks[i + 1].text.strip(), flags=re.I))
+            if p is not None and p.type == "point":
+                sec.reference = p.end
+                datelines.add(i + 1)
+        ctx.sections.append(sec)
+
+    def _skip_block(self, doc: Document, block: Block, reason: str) -> list[Skipped]:
+        out = []
+        for m in re.finditer(r"\d[\d,.]*", block.text):
+            s = block.start + m.start()
+            out.append(Skipped(source=doc.source, page=doc.page_at(s), char_start=s, char_end=s + len(m.group()),
+                               surface=m.group(), reason=reason, context=_norm(block.text[max(0, m.start() - 40):m.end() + 40])))
+        return out
+
+    # -- prose ---------------------------------------------------------------------------
+    def _prose(self, ctx: _Ctx, block: Block, sdoc, markers, lead: bool):
+        doc = ctx.doc
+        out: list[Observation] = []
+        skipped: list[Skipped] = []
+        hits = self.matcher(sdoc)
+        carry: Period | None = None
+        for si, sent in enumerate(sdoc.sents):
+            s0 = sent.start_char
+            text = sent.text
+            abs0 = block.start + s0
+            sent_markers = [(a - abs0, b - abs0) for a, b in markers if abs0 <= a < abs0 + len(text)]
+            quantities, skips = self.scanner.scan(text, markers=sent_markers)
+            mentions = find_mentions(text, ctx.fiscal_end_month)
+            sent_period = single_period(mentions)
+            for sk in skips:
+                a = abs0 + sk.start
+                skipped.append(Skipped(source=doc.source, page=doc.page_at(a), char_start=a, char_end=abs0 + sk.end,
+                                       surface=sk.surface, reason=sk.reason,
+                                       context=_norm(text[max(0, sk.start - 50):sk.end + 50])))
+            if lead and si == 0 and sent_period is not None and ctx.sections and ctx.sections[-1].period is None \
+                    and (quantities or _DATA_WORDS.search(text)):
+                # a section's lead sentence about its figures sets the section's period
+                ctx.sections[-1].period = as_year(sent_period)
+            if not quantities:
+                if sent_period is not None:
+                    carry = sent_period
+                continue
+            subject = None
+            prev_label = None
+            clauses = _clauses(text, quantities)
+            blanks = [(q.start, q.end) for q in quantities] + [(m.start, m.end) for m in mentions] + \
+                [q.qualifier_span for q in quantities if q.qualifier_span] + sent_markers + \
+                [(s.start, s.end) for s in skips]
+            last_currency = None
+            for qi, q in enumerate(quantities):
+                clause = clauses[qi]
+                period, ptype_inferred = self._prose_period(ctx, text, q, qi, quantities, mentions, clause, carry)
+                if qi == 0 and q.unit == "percent":
+                    subject = M.sentence_subject(text, q.end)
+                unit = q.unit
+                if unit == "usd" and q.surface.lstrip("-−–").startswith("$"):
+                    unit = last_currency or ctx.currency
+                elif unit not in ("count", "percent", "ratio") and not q.surface.lstrip("-").startswith("$"):
+                    last_currency = unit if unit in ("nzd", "aud", "cad", "usd", "hkd") else last_currency
+                if q.surface.lstrip("-").startswith(("NZ$", "US$", "A$", "AU$", "C$", "HK$")):
+                    last_currency = unit
+                rule, label, dims = self._prose_metric(ctx, sent, hits, q, clause, text, blanks, subject, prev_label)
+                prev_label = label
+                flags = list(q.flags)
+                qualifier = q.qualifier
+                # "(32%)" right after a figure shares its qualifier ("estimates that 20,100 (32%)")
+                if qi and text[quantities[qi - 1].end:q.start].strip() in ("(", "(or") and qualifier == "exact":
+                    qualifier = quantities[qi - 1].qualifier
+                a = abs0 + q.start
+                b = abs0 + q.end
+                out.append(self._obs(ctx, a, b, _norm(text), q, unit, qualifier, rule, label, dims, period,
+                                     ptype_inferred, flags, "prose"))
+            if sent_period is not None:
+                carry = sent_period
+        return out, skipped
+
+    def _prose_period(self, ctx: _Ctx, text: str, q: Quantity, qi: int, qs: list[Quantity],
+                      mentions: list[Mention], clause: tuple[int, int], carry: Period | None):
+        cs, ce = clause
+        own = [m for m in mentions if cs <= m.start < ce and m.role != "base"]
+        sentence_level = [m for m in mentions if m.role != "base"]
+        reference = ctx.section_reference()
+
+        def resolved(m: Mention) -> Period | None:
+            if m.kind == "since":
+                return cumulative(m, ctx.as_of, ctx.as_of_inferred)
+            if m.kind in ("relative", "last_n"):
+                return resolve_relative(m, reference, ctx.as_of)
+            return m.period
+
+        # "since ..." in the figure's clause, or opening the sentence before it, makes it cumulative
+        since = next((m for m in own if m.kind == "since"), None)
+        if since is None:
+            opening = [m for m in sentence_level if m.end <= q.start]
+            if opening and opening[0].kind == "since" and all(m.kind == "since" or m.period is None or m.start < opening[0].end
+                                                                for m in opening):
+                since = opening[0]
+        if since is not None:
+            p = resolved(since)
+            return (p, p.inferred) if p else (None, False)
+        # "during the review period": the span the sentence's own years mark out
+        if re.search(r"\b(?:during|over|in|of|throughout)\s(?:the|this|that)\s(?:\w+\s)?period\b", text[cs:ce], re.I):
+            dated = [m.period for m in sentence_level if m.period is not None and m.kind != "since"]
+            if len(dated) >= 2:
+                return Period(min(p.start for p in dated), max(p.end for p in dated), "range"), False
+            if carry is not None:
+                return carry, carry.inferred
+        # a period right after the figure: "16.9 million reports in 2019", "as of Dec. 31, 2021"
+        following = [m for m in own if m.start >= q.end and m.kind != "since"]
+        if following:
+            m = following[0]
+            gap = text[q.end:m.start]
+            if len(gap) <= 60 and re.search(r"\b(in|during|for|by|as of|as at|of|to|at|through|between|from)\s*(?:the\s)?$", gap.lower() + " ", re.I) \
+                    or len(gap) <= 3:
+                p = resolved(m)
+                if p:
+                    return self._pair(text, q, qi, qs, p), p.inferred
+        preceding = [m for m in own if m.end <= q.start and m.kind != "since"]
+        if preceding:
+            p = resolved(preceding[-1])
+            if p:
+                return self._pair(text, q, qi, qs, p), p.inferred
+        if following:
+            p = resolved(following[0])
+            if p:
+                return self._pair(text, q, qi, qs, p), p.inferred
+        # a period that opens the sentence ("In 2021, ...", "As of January 31, 2023, ...")
+        lead = [m for m in sentence_level if m.start < 25 and m.kind != "since"]
+        if lead:
+            p = resolved(lead[0])
+            if p:
+                return self._pair(text, q, qi, qs, p), p.inferred
+        single = single_period(sentence_level)
+        if single is not None:
+            return self._pair(text, q, qi, qs, single), single.inferred
+        if carry is not None:
+            return carry, carry.inferred
+        sec = ctx.section_period()
+        if sec is not None:
+            return sec, sec.inferred
+        return None, False
+
+    @staticmethod
+    def _pair(text: str, q: Quantity, qi: int, qs: list[Quantity], p: Period) -> Period:
+        """'from 35% to 33%' over a range: the first figure is its start, the second its end."""
+        if p.type != "range" or not p.start or not p.end or p.start.year == p.end.year:
+            return as_year(p)
+        before = text[max(0, q.start - 6):q.start].lower()
+        if re.search(r"\bfrom\s$", before) and qi + 1 < len(qs) and re.match(r"\s?to\s", text[q.end:qs[qi + 1].start].lower()):
+            return Period(p.start, date(p.start.year, 12, 31) if p.start.month == 1 else _fy_end_of(p.start), "year")
+        return p
+
+    def _prose_metric(self, ctx, sent, hits, q: Quantity, clause, text, blanks, subject, prev_label):
+        cs, ce = clause
+        s0 = sent.start_char
+        rule = self._match_rule([h for h in hits if s0 <= h.start < sent.end_char],
+                                near=(s0 + cs, s0 + ce), unit=q.unit, kind="prose")
+        label = M.prose_label(text, clause, (q.start, q.end), blanks, subject, prev_label)
+        if len(M.content_words(label)) < 2 or q.rate:
+            extra = M.number_of_subject(text, q.start)
+            if extra and extra.lower() not in label.lower():
+                label = M.clip((extra + " " + label).split(), M.MAX_WORDS)
+        if rule is not None:
+            r = self.rules.metric_rules[rule]
+            return r.id, r.label, _dims(r.dimensions)
+        return GENERIC_RULE.get(q.unit, f"generic.{_unit_family(q.unit)}.v1"), label, ""
+
+    def _match_rule(self, hits, near: tuple[int, int] | None, unit: str, kind: str) -> int | None:
+        by_rule: dict[int, dict[str, list]] = {}
+        for h in hits:
+            by_rule.setdefault(h.rule, {}).setdefault(h.field, []).append(h)
+        for ri in sorted(by_rule):
+            r = self.rules.metric_rules[ri]
+            if kind not in r.scope or (r.units and unit not in r.units):
+                continue
+            f = by_rule[ri]
+
+            def inside(h):
+                return near is None or (near[0] <= h.start and h.end <= near[1])
+
+            if not any(inside(h) for h in f.get("patterns", [])):
+                continue
+            if any(inside(h) for h in f.get("exclude", [])):
+                continue
+            needed = {i for i, _ in enumerate(r.context)}
+            if needed and len(f.get("context", [])) < 1:
+                continue
+            return ri
+        return None
+
+    # -- label/value pairs ("Male" / "36%" on separate lines) ----------------------------
+    def _label_value_pair(self, ctx: _Ctx, block: Block, prev: Block | None, markers):
+        if block.kind not in ("paragraph", "list_item") or prev is None or prev.kind not in ("paragraph", "list_item"):
+            return None
+        text = block.text.strip()
+        if len(text) > 24:
+            return None
+        qs, _ = self.scanner.scan(text)
+        if len(qs) != 1 or len(re.sub(r"\W", "", text)) - len(re.sub(r"\W", "", qs[0].surface)) > 0:
+            return None
+        label = prev.text.strip()
+        if len(label.split()) > 5 or re.search(r"\d", label):
+            return None
+        q = qs[0]
+        quote = f"{label} {text}"
+        heading = ctx.heading_text()
+        period = ctx.section_period()
+        dims = f"{M.slug(heading.split()[-1]) if heading else 'group'}={label}" if False else f"group={label}"
+        metric_label = M.clip([label] + M.content_words(heading), 14)
+        return [self._obs(ctx, block.start + q.start, block.start + q.end, quote, q, q.unit, q.qualifier,
+                          "generic.label_value.v1", metric_label, dims, period, False, list(q.flags), "prose")]
+
+    # -- tables --------------------------------------------------------------------------
+    def _table(self, ctx: _Ctx, block: Block) -> list[Observation]:
+        table = block.table
+        if table is None:
+            return []
+        out = []
+        doc = ctx.doc
+        fem = ctx.fiscal_end_month
+        header_text = " ".join(x for x in (table.caption, table.stub_header, " ".join(table.columns)) if x)
+        if re.search(r"\bjune years\b", header_text, re.I):
+            fem = 6
+        elif re.search(r"\bmarch years\b", header_text, re.I):
+            fem = 3
+        head_unit, head_scale = _header_unit(header_text)
+        caption_period = single_period(find_mentions(" ".join(x for x in (table.caption, table.stub_header) if x), fem))
+        col_periods = [single_period(find_mentions(c, fem)) for c in table.columns]
+        label = M.table_label(table, doc.title)
+        rkey = M.row_key(table)
+        for row in table.rows:
+            row_period = single_period(find_mentions(row.label, fem))
+            section_period = single_period(find_mentions(row.section, fem)) if row.section else None
+            row_text = _norm(row.label + " " + " ".join(c.text for c in row.cells))
+            for cell in row.cells:
+                qs, _ = self.scanner.scan(cell.text, table=True)
+                if not qs:
+                    continue
+                col = table.columns[cell.column] if cell.column < len(table.columns) else ""
+                if re.fullmatch(r"\s*(rank|no\.?|#|ranking)\s*", col, re.I):
+                    continue
+                period = None
+                for cand in (col_periods[cell.column] if cell.column < len(col_periods) else None, row_period,
+                             section_period, caption_period, ctx.section_period(), ctx.title_period):
+                    if cand is not None:
+                        period = as_year(cand)
+                        break
+                col_clean = M.strip_period_words(col)
+                dims = []
+                if row.section:
+                    dims.append(("section", M.strip_period_words(row.section)))
+                row_label = M.strip_period_words(row.label) or row.label
+                if row_label:
+                    dims.append((rkey, row_label))
+                if col_clean and col_clean.lower() not in label.lower():
+                    dims.append(("column", col_clean))
+                if cell.label:
+                    dims.append(("detail", cell.label))
+                context = " | ".join(x for x in (table.caption, table.stub_header, col, row.section, row.label, cell.label) if x)
+                cdoc = self.nlp.make_doc(context)
+                rule = self._match_rule(self.matcher(cdoc), near=None, unit=None, kind="table")
+                metric_label = label
+                rule_id = "generic.table_cell.v1"
+                if rule is not None:
+                    r = self.rules.metric_rules[rule]
+                    rule_id, metric_label = r.id, r.label
+                    dims.extend(r.dimensions.items())
+                header_bits = "; ".join(x for x in (table.caption or table.stub_header, col) if x)
+                quote = f"{row_text} [{header_bits}]" if header_bits else row_text
+                for q in qs:
+                    unit, value = q.unit, q.value
+                    if unit == "count" and head_unit:
+                        unit = head_unit
+                    if head_scale and not re.search(r"million|billion|bn|\dm\b", q.surface, re.I):
+                        value *= head_scale
+                    if unit == "usd" and q.surface.lstrip("-(").startswith("$") or unit == "usd" and head_unit == "usd":
+                        unit = ctx.currency if head_unit == "usd" or q.surface.lstrip("-(").startswith("$") else unit
+                    q.value = value
+                    a, b = cell.start + q.start, cell.start + q.end
+                    dim_str = "; ".join(f"{k}={v}" for k, v in _dedupe_dims(dims))
+                    obs = self._obs(ctx, a, b, quote, q, unit, q.qualifier, rule_id, metric_label, dim_str,
+                                    period, False, list(q.flags), "table")
+                    obs.page = cell.page or obs.page
+                    out.append(obs)
+        return out
+
+    # ------------------------------------------------------------------------------------
+    def _obs(self, ctx, a, b, quote, q, unit, qualifier, rule, label, dims, period, inferred, flags, kind):
+        doc = ctx.doc
+        return Observation(
+            observation_id=observation_id(doc.source, a, b, rule), source=doc.source, source_sha256=doc.sha256,
+            page=doc.page_at(a) if doc.pages else None, char_start=a, char_end=b, quote=quote,
+            surface=doc.text[a:b], value=q.value, unit=unit, qualifier=qualifier, metric=_metric_of(self, rule),
+            metric_label=label, dimensions=dims,
+            period_start=period.start if period else None, period_end=period.end if period else None,
+            period_type=period.type if period else "", period_inferred=bool(period and (inferred or period.inferred)),
+            rule=rule, flags=";".join(sorted(set(flags))), kind=kind)
+
+
+def _metric_of(ex: Extractor, rule: str) -> str:
+    r = ex.rules.by_id.get(rule)
+    return r.metric if r else ""
+
+
+def _dims(d: dict[str, str]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in d.items())
+
+
+def _dedupe_dims(dims):
+    seen = set()
+    for k, v in dims:
+        if (k, v) in seen or not v:
+            continue
+        seen.add((k, v))
+        yield k, v
+
+
+def _unit_family(unit: str) -> str:
+    if unit in ("usd", "nzd", "gbp", "eur", "aud", "cad", "jpy", "hkd"):
+        return "money"
+    return re.sub(r"[^a-z0-9]+", "_", unit.lower()) or "count"
+
+
+def _url_currency(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = re.sub(r"^[a-z]+://", "", url).split("/")[0].lower()
+    for tld, cur in _TLD_CURRENCY.items():
+        if host.endswith(tld):
+            return cur
+    return None
+
+
+def _header_unit(text: str) -> tuple[str | None, float | None]:
+    t = text.lower()
+    unit = None
+    scale = None
+    if re.search(r"\$\s?(m|million|mn)\b|\(\$m\)|\$\s?million", t):
+        unit, scale = "usd", 1e6
+    elif re.search(r"\$\s?(bn|billion)\b", t):
+        unit, scale = "usd", 1e9
+    elif re.search(r"£\s?(m|million)\b", t):
+        unit, scale = "gbp", 1e6
+    elif re.search(r"%|\bper ?cent\b|\bpercent", t):
+        unit = "percent"
+    elif re.search(r"\(0{3}s?\)|\bthousands\b|'000", t):
+        scale = 1e3
+    return unit, scale
+
+
+def _fy_end_of(d: date) -> date:
+    return date(d.year + 1, d.month - 1 if d.month > 1 else 12, 28) if d.month != 1 else date(d.year, 12, 31)
+
+
+def _clauses(text: str, qs: list[Quantity]) -> list[tuple[int, int]]:
+    """Each quantity's clause: from the last separator before it (not before the previous
+    quantity) to the first separator after it (not after the next quantity)."""
+    seps = [m.start() for m in _CLAUSE_SEP.finditer(text)]
+    out = []
+    for i, q in enumerate(qs):
+        lo = qs[i - 1].end if i else 0
+        hi = qs[i + 1].start if i + 1 < len(qs) else len(text)
+        start = max([s for s in seps if lo <= s < q.start] + [lo])
+        if i and start == lo:
+            start = q.start if text[lo:q.start].strip() else lo  # nothing separates them
+        after = [s for s in seps if q.end <= s < hi]
+        end = after[0] if after else hi
+        # a parenthetical figure right after this one belongs with it
+        out.append((start, end))
+    return out

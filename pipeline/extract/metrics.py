@@ -1,0 +1,142 @@
+"""What a number counts: a short label from the words around it, and table breakdowns.
+
+Without a rule, a prose figure is labelled by the content words of its clause: the noun phrase
+after it ("4,910 children have been identified" -> "children identified"), the words before it
+when nothing follows ("Other relatives were involved in 10% of cases"), the subject a sentence
+sets up for its later percentages ("78% of reports regarding online enticement involved girls
+and 15% involved boys"), or "the number of X" earlier in the sentence. Table cells take their
+row label, column header and inline cell label as dimensions and the table's title as label.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Table
+
+STOP = set("""a an the of in on at to for by with from and or that which who whom whose this these
+those is are was were be been being has have had it its their our we they there also than as into
+about such per each every any all some more most over under up down out off so if then while when
+where what how why nearly almost around approximately roughly just only well even still yet both
+either neither nor very much many can could would should will may might must do does did done
+according since until after before during between through across within without among amongst
+upon onto via including include includes included i you he she his her them us my your""".split())
+KEEP = {"not", "no", "non", "new", "total", "unique", "other", "public", "per", "all"}
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’&/.-]*[A-Za-z]|[A-Za-z]")
+_VERBISH = re.compile(r"^(?:involved|were|was|are|is|had|have|has|resolved|came|remained|received|"
+                      r"reported|accounted|made|said|lived|stood|fell|rose|increased|decreased)$", re.I)
+MAX_WORDS = 12
+
+
+def content_words(text: str) -> list[str]:
+    words = []
+    for w in _WORD.findall(text):
+        if "/" in w and "." in w or w.lower().startswith(("www", "http")) or w.count("-") > 2:
+            continue  # URL or file-name debris
+        lw = w.lower().strip(".")
+        if not lw or (lw in STOP and lw not in KEEP):
+            continue
+        if re.fullmatch(r"(cy|fy|january|february|march|april|may|june|july|august|september|october|"
+                        r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)", lw):
+            continue
+        words.append(w.strip(".,;:"))
+    return words
+
+
+def clip(words: list[str], n: int = MAX_WORDS) -> str:
+    return " ".join(words[:n])
+
+
+def prose_label(sentence: str, clause: tuple[int, int], q_span: tuple[int, int],
+                blanks: list[tuple[int, int]], subject: str | None, prev_label: str | None = None) -> str:
+    """Label a prose figure from its clause. Offsets are relative to `sentence`.
+
+    `blanks` are spans to leave out (other numbers, period expressions, qualifiers). The words
+    after the figure come first (what it counts), then up to six before it (who did what).
+    """
+    cs, ce = clause
+    qs, qe = q_span
+
+    def text_of(a: int, b: int) -> str:
+        chars = list(sentence[a:b])
+        for x, y in blanks:
+            for i in range(max(a, x), min(b, y)):
+                chars[i - a] = " "
+        return "".join(chars)
+
+    after = content_words(text_of(qe, ce))[:8]
+    before = content_words(text_of(cs, qs))[-6:]
+    coordinated = re.match(r"\s*(?:and|or|,)\b", sentence[cs:qs]) is not None or sentence[cs:cs + 1] in ",;"
+    if prev_label and coordinated and len(after) <= 1 and not before[1:]:
+        # "... 5,127 individuals and more than 90,000 since it began": the same thing again
+        words = prev_label.split() + after
+        return clip(list(dict.fromkeys(words)), MAX_WORDS + 2)
+    room = max(0, MAX_WORDS - len(after))
+    words = (before[-room:] if room else []) + after
+    label = " ".join(words)
+    if subject and subject.lower() not in label.lower():
+        label = clip(subject.split() + words, MAX_WORDS + 4)
+    return label
+
+
+def sentence_subject(sentence: str, first_q_end: int) -> str | None:
+    """'78% of reports regarding online enticement involved girls' -> the 'of ...' phrase."""
+    m = re.match(r"\s?of\s((?:[A-Za-z][\w'’/-]*\s?){1,6}?)(?=\s(?:involved|were|was|are|is|had|have|came|"
+                 r"resolved|related|met)\b|[,;(]|$)", sentence[first_q_end:first_q_end + 80])
+    if not m:
+        return None
+    words = content_words(m.group(1))
+    return " ".join(words) if words else None
+
+
+def number_of_subject(sentence: str, before: int) -> str | None:
+    """'the number of cases processed per week ... (66 per week)' -> 'cases processed'."""
+    ms = list(re.finditer(r"\bnumber of ((?:[A-Za-z][\w'’/-]*\s){1,5})", sentence[:before]))
+    if not ms:
+        return None
+    return " ".join(content_words(ms[-1].group(1))[:5]) or None
+
+
+# -- tables ------------------------------------------------------------------------------
+_PERIODISH = re.compile(r"\b(?:CY|FY)\s?\d{4}[–-]?|\b(?:19|20)\d\d(?:/\d{2,4})?\b|\(\d{1,2}/\d{1,2}/\d{2,4}-\d{1,2}/\d{1,2}/\d{2,4}\)"
+                        r"|\b(?:in|for|during)\s(?:CY|FY)?\s?(?:19|20)\d\d\b|\bactual\b|\bpre-efu\b|\bestimate\b", re.I)
+
+
+def strip_period_words(text: str) -> str:
+    out = _PERIODISH.sub(" ", text or "")
+    out = re.sub(r"\s+", " ", out).strip(" –-,;:")
+    return out
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return s[:40] or "row"
+
+
+def dedupe_words(text: str) -> str:
+    seen, out = set(), []
+    for w in text.split():
+        if w.lower() in seen:
+            continue
+        seen.add(w.lower())
+        out.append(w)
+    return " ".join(out)
+
+
+def table_label(table: Table, title: str | None) -> str:
+    """The table's subject: its caption or stub header, without period words, shortened."""
+    for cand in (table.caption, table.stub_header):
+        text = strip_period_words(cand or "")
+        if len(content_words(text)) >= 1:
+            words = content_words(text)
+            if len(words) > 2 or not title:
+                return clip(words, 14)
+    return clip(content_words(strip_period_words(title or "")), 10)
+
+
+def row_key(table: Table) -> str:
+    """Dimension name of the row labels: the stub header when it is a short noun ('Country')."""
+    stub = dedupe_words(strip_period_words(table.stub_header or ""))
+    if stub and len(stub.split()) <= 3 and not table.caption or stub and len(stub.split()) <= 2:
+        return slug(stub)
+    return "row"

@@ -1,0 +1,491 @@
+"""Find numbers in text and decide which are quantities (observations) and which are not.
+
+`scan(text)` returns every number-like span as a `Quantity` (value, unit, qualifier, scale) or a
+`NonQuantity` (a year, date, phone number, footnote, ordinal... with the reason), so that
+`facts extract --explain` can show what was skipped and why. Lexicons (qualifier words, scale
+words, currencies, units) come from `rules/lexicon.yaml` through `Lexicon`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .lexicon import Lexicon
+
+WORD_NUMBERS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "a hundred": 100, "dozen": 12, "a dozen": 12,
+}
+FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3, "⅕": 0.2, "⅛": 0.125}
+MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+          "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?<![\w.])\.\d+)"
+_FRAC = "[½¼¾⅓⅔⅕⅛]"
+_NUMERAL = rf"(?:{_DIGITS}{_FRAC}?|{_FRAC})"
+
+
+@dataclass
+class Quantity:
+    start: int  # span of the whole quantity expression (qualifier excluded)
+    end: int
+    surface: str
+    value: float
+    unit: str = "count"
+    qualifier: str = "exact"
+    qualifier_span: tuple[int, int] | None = None
+    flags: list[str] = field(default_factory=list)
+    negative: bool = False
+    rate: str | None = None  # "per week", "a year"
+    range_with: int | None = None  # index of the other end of a range "between 5 and 10"
+    approximate_word: bool = False
+
+
+@dataclass
+class NonQuantity:
+    start: int
+    end: int
+    surface: str
+    reason: str
+
+
+def _num_value(s: str) -> float:
+    frac = 0.0
+    if s and s[-1] in FRACTIONS:
+        frac = FRACTIONS[s[-1]]
+        s = s[:-1]
+    return (float(s.replace(",", "")) if s else 0.0) + frac
+
+
+class Scanner:
+    """Scans text for quantities using the lexicon; one instance per rules version."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lex = lexicon
+        scale = "|".join(sorted(map(re.escape, lexicon.scales), key=len, reverse=True))
+        short_scale = "|".join(sorted(map(re.escape, lexicon.short_scales), key=len, reverse=True))
+        cur_pre = "|".join(sorted(map(re.escape, lexicon.currency_prefixes), key=len, reverse=True))
+        cur_suf = "|".join(sorted(map(re.escape, lexicon.currency_suffixes), key=len, reverse=True))
+        units = "|".join(sorted(map(re.escape, lexicon.units), key=len, reverse=True))
+        words = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+        # A numeral with optional currency before and scale / percent / unit after.
+        self.rx = re.compile(
+            rf"(?P<neg>(?<![\w.,])[-−–](?=[$£€\d]))?(?P<cur>(?:{cur_pre})\s?)?"
+            rf"(?P<num>{_NUMERAL})"
+            rf"(?:(?P<pct>\s?(?:%|per\s?cent\b|percent\b|pc\b))"
+            rf"|(?P<scale>\s?(?:{scale})(?:\b|(?=[a-z]{{3}})(?!aire))|(?<=\d)(?:{short_scale})\b)"
+            rf"(?P<cur2>\s(?:{cur_suf})\b)?"
+            rf"|(?P<pence>(?<=\d)p)\b"
+            rf"|(?P<unit>\s?(?:{units})(?![a-z]))"
+            rf"|(?P<cursuf>\s(?:{cur_suf})\b))?",
+            re.I)
+        self.word_rx = re.compile(
+            rf"\b(?P<w1>(?:{words})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
+            rf"(?:(?P<pct>\s(?:per\s?cent|percent)\b)|(?P<scale>\s(?:{scale})\b))?", re.I)
+        self.half_rx = re.compile(rf"\b(?:half a|a half)\s(?P<scale>{scale})\b", re.I)
+        self.ratio_rx = re.compile(
+            rf"\b(?P<a>\d+|{words})\s(?:in|out of)\s(?P<b>\d[\d,]*|{words})\b(?!\s*(?:{MONTHS}|\d))", re.I)
+        self.every_rx = re.compile(
+            rf"\b(?P<a>one|\d+)\s(?P<what>(?:new\s)?\w+)\sfor every\s(?P<b>\d[\d,]*|{words})\b", re.I)
+
+    # ------------------------------------------------------------------------------------
+    def scan(self, text: str, *, table: bool = False, markers: list[tuple[int, int]] = ()) -> \
+            tuple[list[Quantity], list[NonQuantity]]:
+        """All quantities and skipped numbers in `text`. `markers` are footnote spans to skip.
+
+        In a table cell, bracketed numbers are negative ("(0.4)") and a bare number is a count.
+        """
+        quantities: list[Quantity] = []
+        skipped: list[NonQuantity] = []
+        taken: list[tuple[int, int]] = [tuple(m) for m in markers]
+        for a, b in markers:
+            skipped.append(NonQuantity(a, b, text[a:b], "footnote marker"))
+        lowered = text.lower()
+
+        def free(a: int, b: int) -> bool:
+            return all(b <= x or a >= y for x, y in taken)
+
+        # 1. ratios ("1 in 6", "one in three", "nine in 10")
+        for m in self.ratio_rx.finditer(text):
+            a, b = _word_or_num(m.group("a")), _word_or_num(m.group("b"))
+            if a is None or b is None or not b or a > b or not free(m.start(), m.end()):
+                continue
+            if _is_date_context(lowered, m.start(), m.end()):
+                continue
+            q = Quantity(m.start(), m.end(), m.group(), a / b, unit="ratio")
+            self._qualify(q, text, lowered)
+            quantities.append(q)
+            taken.append((m.start(), m.end()))
+        for m in self.every_rx.finditer(text):
+            a, b = _word_or_num(m.group("a")), _word_or_num(m.group("b"))
+            if a is None or not b or not free(m.start(), m.end()):
+                continue
+            q = Quantity(m.start(), m.end(), m.group(), a / b, unit="ratio")
+            self._qualify(q, text, lowered)
+            quantities.append(q)
+            taken.append((m.start(), m.end()))
+        for m in self.half_rx.finditer(text):
+            if free(m.start(), m.end()):
+                q = Quantity(m.start(), m.end(), m.group(), 0.5 * self.lex.scales[m.group("scale").lower()])
+                self._qualify(q, text, lowered)
+                quantities.append(q)
+                taken.append((m.start(), m.end()))
+
+        # Web addresses and e-mail: nothing inside them is a figure
+        for m in _URL.finditer(text):
+            if free(m.start(), m.end()) and re.search(r"\d", m.group()):
+                skipped.append(NonQuantity(m.start(), m.end(), m.group(), "part of a URL or email address"))
+                taken.append((m.start(), m.end()))
+        # Footnote numbers glued to a sentence end ("CSAM.1Prepubescent", "Ibid.3 – Ibid.") or
+        # opening a note ("1 - Seto, M. C.")
+        for m in _NOTE_NUMBER.finditer(text):
+            if free(m.start("n"), m.end("n")):
+                skipped.append(NonQuantity(m.start("n"), m.end("n"), m.group("n"), "footnote marker"))
+                taken.append((m.start("n"), m.end("n")))
+        # Phone numbers: digit groups with separators ("01677 460168", "1-800-843-5678")
+        for m in _PHONE.finditer(text):
+            if free(m.start(), m.end()) and (sum(ch.isdigit() for ch in m.group()) >= 9 or
+                                             m.group().startswith(("0", "+", "1-8", "(")) or
+                                             re.search(r"(tel|phone|fax|call)\W{0,3}$", lowered[max(0, m.start() - 12):m.start()])):
+                skipped.append(NonQuantity(m.start(), m.end(), m.group(), "phone number"))
+                taken.append((m.start(), m.end()))
+        # A footnote number glued after a sentence end: "puberty.378% of reports" is 78%, note 3
+        for m in _GLUED_NOTE.finditer(text):
+            note, rest = m.group("note"), m.group("rest")
+            if float(note + rest.replace(",", "")) > 100 >= float(rest.replace(",", "")) and free(m.start(), m.end()):
+                skipped.append(NonQuantity(m.start("note"), m.end("note"), note, "footnote marker (glued to a figure)"))
+                taken.append((m.start("note"), m.end("note")))
+                q = self._numeral(self.rx.match(text, m.start("rest")), text, lowered, table, glued_note=True)
+                if isinstance(q, Quantity):
+                    quantities.append(q)
+                    taken.append((q.start, q.end))
+
+        # 2. numerals
+        last: NonQuantity | Quantity | None = None
+        for m in self.rx.finditer(text):
+            if not free(m.start("num"), m.end("num")):
+                continue
+            res = self._numeral(m, text, lowered, table)
+            if res is None:
+                continue
+            # the second half of "117-103" or "2006/7" is whatever the first half was
+            if isinstance(last, NonQuantity) and isinstance(res, Quantity) and \
+                    re.fullmatch(r"[-–/]", text[last.end:res.start]) and last.reason != "footnote marker":
+                res = NonQuantity(res.start, res.end, res.surface, last.reason)
+            (quantities if isinstance(res, Quantity) else skipped).append(res)
+            taken.append((res.start, res.end))
+            last = res
+
+        # 3. number words ("six international airports", "six per cent")
+        for m in self.word_rx.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            res = self._word(m, text, lowered)
+            if res is not None:
+                (quantities if isinstance(res, Quantity) else skipped).append(res)
+                taken.append((res.start, res.end))
+        quantities.sort(key=lambda q: q.start)
+        skipped.sort(key=lambda s: s.start)
+        self._ranges(quantities, text)
+        return quantities, skipped
+
+    # ------------------------------------------------------------------------------------
+    def _numeral(self, m: re.Match, text: str, lowered: str, table: bool, glued_note: bool = False):
+        lex = self.lex
+        start, end = m.start(), m.end()
+        ns, ne = m.start("num"), m.end("num")
+        num = m.group("num")
+        before = text[max(0, ns - 40):ns]
+        after = text[ne:ne + 40]
+        low_before = before.lower()
+        low_after = after.lower()
+        surface_num = num
+
+        def skip(reason, a=ns, b=ne):
+            return NonQuantity(a, b, text[a:b], reason)
+
+        # --- spans that are parts of something else ---------------------------------------
+        prev_ch = text[ns - 1] if ns else " "
+        next_ch = text[ne] if ne < len(text) else " "
+        if prev_ch == "[" and next_ch == "]":
+            return skip("footnote marker", ns - 1, ne + 1)
+        if re.match(r"[.\d]\d", text[ne:ne + 2]) or (next_ch == "." and re.match(r"\.\d", text[ne:ne + 2])):
+            return None
+        if prev_ch in "#§" or re.search(r"§\s*$", before):
+            return skip("section or identifier number")
+        if re.search(r"(https?://|www\.|@)\S*$", before) or re.match(r"[\w.-]*@", text[ns:ns + 40]):
+            return skip("part of a URL or email address")
+        has_suffix = any(m.group(g) for g in ("pct", "scale", "unit", "cursuf", "pence"))
+        if (prev_ch.isalpha() or prev_ch == "_") and not glued_note:
+            word = re.search(r"([A-Z]?[a-z]+|[A-Z]+)$", before).group(1).lower()
+            if word not in lex.glued_prefixes:
+                glued_footnote = re.fullmatch(r"\d{1,2}", num) and (not next_ch.isalnum()) and \
+                    word.islower() and len(word) > 3
+                if glued_footnote and not m.group("pct"):
+                    return skip("footnote marker (glued to a word)")
+                return skip("part of a name or code (letters before the digits)")
+        if next_ch.isalpha() and not has_suffix:
+            rest = re.match(r"[A-Za-z]+", text[ne:]).group(0).lower()
+            if re.fullmatch(r"(st|nd|rd|th)", rest):
+                return skip("ordinal")
+            if len(rest) <= 2 or rest.isupper() or rest[0].isupper() and not _plural_noun(rest):
+                return skip("part of a name or code (letters after the digits)")
+            # "20,000users": a word glued to the number; keep it
+        if prev_ch == "-" and ns >= 2 and text[ns - 2].isalnum():
+            if re.search(r"[A-Za-z]-$", before) and not re.search(r"\b(?:" + "|".join(lex.glued_prefixes) + r")-$", low_before):
+                return skip("part of a name or code (e.g. COVID-19)")
+        if re.match(r"\s?°", after) or re.match(r"[′″'\"]\s?\d", after) and not table:
+            if not re.match(r"\s?°\s?[CF]\b", after):
+                return skip("coordinate or angle")
+        # Section/legal references and identifiers: "18 U.S.C.", "Public Law 117-103"
+        if re.match(r"\s?U\.?S\.?C\b|\s?C\.?F\.?R\b", after):
+            return skip("legal citation")
+        if re.search(lex.identifier_before_rx, before):
+            return skip("section or identifier number")
+        if re.match(r"-\d", after) and re.search(r"\b(?:Law|Report|Act|No\.?|Bill|Order|Rule)\s$", before):
+            return skip("section or identifier number")
+        # Phone numbers, extensions
+        if _is_phone(text, ns, ne, low_before):
+            return skip("phone number or extension")
+        # Times and dates
+        if re.match(r":\d\d", after) or re.search(r"\d:$", before):
+            return skip("time of day")
+        if re.match(r"/\d", after) and not m.group("pct") or re.search(r"\d/$", before):
+            if re.match(r"/7\b", after) and num == "24":
+                return skip("24/7 (not a quantity)")
+            if re.fullmatch(r"\d{1,4}", num):
+                if _fiscal_year(text, ns, ne):
+                    return skip("year (fiscal year)")
+                return skip("date")
+        if _is_date_context(lowered, ns, ne):
+            return skip("date")
+        # Enumerations and list numbers: "(1) the number of reports", "1. File is reviewed"
+        if re.fullmatch(r"\d{1,2}", num) and prev_ch == "(" and next_ch == ")" and not table:
+            return skip("list enumerator")
+        if re.fullmatch(r"\d{1,2}", num) and re.match(r"\.\s", after) and (ns == 0 or text[ns - 1] == "\n"):
+            return skip("list enumerator")
+        # Versions "3.2.21.P", dotted numbers
+        if re.match(r"\.\d+\.", text[ns:ne + 3]) or re.match(r"\.[A-Z]\b", after):
+            return skip("version or code")
+
+        if prev_ch == "+" and not (m.group("pct") or m.group("cur") or m.group("scale")):
+            return skip("signed code or offset (calling code, time zone)")
+        value = _num_value(num)
+        digits_only = re.fullmatch(r"\d+", num) is not None
+        has_unit_after = any(m.group(g) for g in ("pct", "scale", "unit", "cursuf", "pence"))
+        # Years
+        if digits_only and len(num) == 4 and 1600 <= value <= 2100 and not m.group("cur") and not has_unit_after:
+            if not _count_noun_follows(low_after, lex) or re.search(
+                    r"\b(in|since|by|from|to|of|during|until|till|through|year|fy|cy|between|and|early|late|mid|"
+                    + MONTHS + r")\s*[,.]?\s*$", low_before):
+                return skip("year")
+        if digits_only and len(num) == 4 and re.match(r"[-–/]\d{2}\b", after):
+            return skip("year (fiscal year)")
+        # Ages and durations
+        if re.search(r"\b(aged?|ages)\s(?:between\s|from\s)?(?:\d+\s(?:to|and|-|–)\s)?$", low_before):
+            return skip("age")
+        if re.match(r"[-\s]?(year|month|week|day)s?[-\s]old", low_after) or re.match(r"-(?:year|month)-old", low_after):
+            return skip("age")
+        unit_word = re.match(r"\s?(?:-\s?)?(hours?|days?|weeks?|months?|years?|decades?|minutes?|seconds?|quarters?)\b", low_after)
+        if unit_word and not m.group("pct") and not m.group("cur"):
+            if not re.search(lex.duration_measure_rx, lowered):
+                return skip("duration")
+            return self._finish(Quantity(start, ne + unit_word.end(), text[start:ne + unit_word.end()],
+                                         value, unit=_time_unit(unit_word.group(1))), text, lowered)
+
+        # --- a quantity --------------------------------------------------------------------
+        q_unit = "count"
+        q_value = value
+        flags: list[str] = []
+        negative = bool(m.group("neg")) and not re.search(r"\w$", before)
+        if table and prev_ch == "(" and next_ch == ")":
+            negative = True  # accounting notation in tables: (0.4) is -0.4
+        cur = (m.group("cur") or "").strip()
+        if m.group("pct"):
+            q_unit = "percent"
+        elif m.group("unit"):
+            q_unit = lex.units[m.group("unit").strip().lower()]
+        if m.group("scale"):
+            sc = m.group("scale").strip().lower()
+            mult = lex.scales.get(sc) or lex.short_scales.get(sc)
+            if digits_only or "," in num or "." in num:
+                if value >= 100000 and mult >= 1e6 and "," in num:
+                    flags.append("scale_anomaly")  # "29,397,681 million": kept as written
+                q_value = value * mult
+        currency = None
+        if cur:
+            currency = lex.currency_prefixes[cur.lower().replace(" ", "")]
+        if m.group("cursuf") or m.group("cur2"):
+            currency = lex.currency_suffixes[(m.group("cursuf") or m.group("cur2")).strip().lower()]
+        if m.group("pence"):
+            currency, q_value = "gbp", q_value / 100  # 80p is 0.8 GBP
+        if currency:
+            q_unit = currency
+        if negative:
+            q_value = -q_value
+        if not table and prev_ch == "(" and next_ch == ")" and q_unit == "count" and not m.group("scale"):
+            # "(2)" in prose is an enumerator or a reference, "(32%)" was handled as percent
+            if re.fullmatch(r"\d{1,2}", num):
+                return skip("list enumerator")
+        q = Quantity(start, end, text[start:end], q_value, unit=q_unit, flags=flags, negative=negative)
+        if negative and m.group("neg"):
+            q.start = m.start("neg")
+        return self._finish(q, text, lowered)
+
+    def _finish(self, q: Quantity, text: str, lowered: str) -> Quantity:
+        self._qualify(q, text, lowered)
+        rate = re.match(r"\s?(per|a|an|each|every)\s(week|day|month|year|annum|hour)\b", lowered[q.end:q.end + 20])
+        if rate:
+            q.rate = rate.group(0).strip()
+        return q
+
+    def _word(self, m: re.Match, text: str, lowered: str):
+        w = m.group("w1").lower()
+        parts = re.split(r"[- ]", w)
+        if parts[0] in ("a",) and len(parts) > 1:
+            parts = parts[1:]
+        try:
+            value = sum(WORD_NUMBERS[p] for p in parts) if len(parts) > 1 and parts[0] not in ("hundred",) \
+                else WORD_NUMBERS[" ".join(parts)] if " ".join(parts) in WORD_NUMBERS else WORD_NUMBERS[parts[0]]
+        except KeyError:
+            return None
+        after = lowered[m.end():m.end() + 40]
+        before = lowered[max(0, m.start() - 30):m.start()]
+        if m.group("pct"):
+            q = Quantity(m.start(), m.end(), m.group(), value, unit="percent")
+            return self._finish(q, text, lowered)
+        if m.group("scale"):
+            q = Quantity(m.start(), m.end(), m.group(), value * self.lex.scales[m.group("scale").strip().lower()])
+            return self._finish(q, text, lowered)
+        if value < 2:
+            return None  # "one" is almost always a pronoun or determiner
+        if re.match(r"[-\s]?(year|month|week|day)s?[-\s]old", after):
+            return NonQuantity(m.start(), m.end(), m.group(), "age")
+        if re.match(r"\s?(-\s?)?(hours?|days?|weeks?|months?|years?|decades?|minutes?|seconds?|quarters?|times)\b", after):
+            return NonQuantity(m.start(), m.end(), m.group(), "duration or frequency")
+        if re.match(r"-(thirds?|quarters?|fifths?|halves)", after) or re.match(r"\s(thirds?|quarters?)\b", after):
+            return NonQuantity(m.start(), m.end(), m.group(), "word fraction")
+        # Counted things: "six international airports" (up to two modifiers then a plural noun)
+        noun = re.match(r"\s(?:[a-z-]+\s){0,2}?([a-z-]+s)\b", after)
+        if not noun or noun.group(1) in self.lex.not_count_nouns:
+            return NonQuantity(m.start(), m.end(), m.group(), "number word without a counted noun")
+        if re.search(r"\b(the|these|those|its|their|our|his|her)\s$", before):
+            return NonQuantity(m.start(), m.end(), m.group(), "number word used as a determiner")
+        q = Quantity(m.start(), m.end(), m.group(), value)
+        return self._finish(q, text, lowered)
+
+    def _qualify(self, q: Quantity, text: str, lowered: str) -> None:
+        before = lowered[max(0, q.start - 40):q.start]
+        for phrase, cls in self.lex.qualifier_items:
+            if before.endswith(phrase) and (len(before) == len(phrase) or not before[-len(phrase) - 1].isalpha()):
+                q.qualifier = cls
+                q.qualifier_span = (q.start - len(phrase), q.start)
+                break
+        else:
+            glued = re.search(r"([A-Z]?[a-z]+)$", text[max(0, q.start - 20):q.start])
+            if glued and glued.group(1).lower() in self.lex.qualifier_words:
+                q.qualifier = self.lex.qualifier_words[glued.group(1).lower()]
+        after = lowered[q.end:q.end + 20]
+        m = re.match(r"\+|\s?(or more|or greater|or over|and over|and above|plus)\b", after)
+        if m and q.qualifier == "exact":
+            q.qualifier = "over"
+        m = re.match(r"\s?(or less|or fewer|or under|and under|and below)\b", after)
+        if m and q.qualifier == "exact":
+            q.qualifier = "under"
+
+    def _ranges(self, qs: list[Quantity], text: str) -> None:
+        """Link the two ends of a range; the unit, scale and qualifier of one apply to both."""
+        for i in range(len(qs) - 1):
+            a, b = qs[i], qs[i + 1]
+            between = text[a.end:b.start].lower()
+            if re.fullmatch(r"\s?(?:-|–|—|to|and)\s?", between):
+                before = text[max(0, a.start - 12):a.start].lower()
+                is_range = between.strip() in ("-", "–", "—") or re.search(r"(between|from)\s$", before) \
+                    or between.strip() == "to"
+                if not is_range:
+                    continue
+                a.range_with, b.range_with = i + 1, i
+                if a.unit == "count" and b.unit != "count":
+                    a.unit = b.unit
+                    if b.unit == "percent":
+                        pass
+                if b.unit == "count" and a.unit != "count":
+                    b.unit = a.unit
+                # "$100 and $300 million": the scale written once applies to both
+                if a.value < b.value / 999 and re.search(r"(million|billion|bn|m)\b", b.surface.lower()) \
+                        and not re.search(r"(million|billion|thousand)", a.surface.lower()):
+                    mult = b.value / _num_value(re.search(_NUMERAL, b.surface).group())
+                    a.value *= mult
+                if a.qualifier != "exact" and b.qualifier == "exact":
+                    b.qualifier = a.qualifier
+
+
+def _word_or_num(s: str) -> float | None:
+    s = s.lower().replace(",", "")
+    if s.isdigit():
+        return float(s)
+    return WORD_NUMBERS.get(s)
+
+
+def _plural_noun(word: str) -> bool:
+    return word.endswith("s") and len(word) > 3
+
+
+def _count_noun_follows(low_after: str, lex: Lexicon) -> bool:
+    m = re.match(r"\s(?:new\s|more\s|other\s|additional\s|extra\s)?([a-z]+)", low_after)
+    return bool(m) and m.group(1) in lex.count_nouns
+
+
+def _time_unit(word: str) -> str:
+    word = word.rstrip("s")
+    return {"hour": "hours", "day": "days", "week": "weeks", "month": "months", "year": "years",
+            "decade": "decades", "minute": "minutes", "second": "seconds", "quarter": "quarters"}[word]
+
+
+_PHONE = re.compile(r"(?<![\d,.])(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,5}\)\s?)?\d{1,5}(?:[\s-]\d{2,6}){1,4}(?!\d|[,.]\d)"
+                    r"|\b1-8\d\d-[A-Z0-9-]+")
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+|\b[\w.+-]+@[\w-]+\.[\w.]+", re.I)
+_NOTE_NUMBER = re.compile(r"(?<=[A-Za-z)\]][.])(?P<n>\d{1,2})(?=[A-Z]|\s?[-–]\s)")
+_GLUED_NOTE = re.compile(r"(?<=[a-z])\.(?P<note>\d{1,2}?)(?P<rest>\d{1,3}(?:\.\d+)?)(?=\s?%)")
+_DATE_AFTER = re.compile(rf"^\s?(?:st|nd|rd|th)?\s?(?:of\s)?(?:{MONTHS})\b\.?", re.I)
+_DATE_BEFORE = re.compile(rf"(?:{MONTHS})\.?\s?$", re.I)
+
+
+def _is_date_context(lowered: str, ns: int, ne: int) -> bool:
+    """'7 May 1856', 'May 7, 2022', 'Dec. 31, 2021', '11th November 2012'."""
+    num = lowered[ns:ne]
+    if not re.fullmatch(r"\d{1,2}", num):
+        return False
+    after, before = lowered[ne:ne + 16], lowered[max(0, ns - 12):ns]
+    if _DATE_AFTER.match(after):
+        return True
+    if _DATE_BEFORE.search(before) and re.match(r"(?:st|nd|rd|th)?(,?\s\d{4}|(?!\w))", after):
+        return True
+    return False
+
+
+def _fiscal_year(text: str, ns: int, ne: int) -> bool:
+    around = text[max(0, ns - 5):ne + 5]
+    return bool(re.search(r"(19|20)\d\d/\d{1,4}\b", around))
+
+
+def _is_phone(text: str, ns: int, ne: int, low_before: str) -> bool:
+    span = text[max(0, ns - 6):ne + 14]
+    if re.search(r"\b(?:ext|extension|tel|telephone|phone|fax|call)\.?:?\s*$", low_before[-14:]):
+        return True
+    if re.search(r"(?:\+\d{1,3}[\s-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}", text[max(0, ns - 8):ne + 14]):
+        return True
+    if re.search(r"1-8\d\d-", text[max(0, ns - 6):ne + 5]) or re.match(r"-8\d\d-", text[ne:ne + 5]):
+        return True
+    if re.search(r"\b1-8\d\d-[A-Z0-9-]+", span):
+        return True
+    if re.match(r"[\s-]\d{3,4}[\s-]\d{3,4}\b", text[ne:ne + 12]) and re.fullmatch(r"0\d{2,4}|\+?\d{1,3}", text[ns:ne]):
+        return True
+    if text[ns:ne].startswith("0") and len(text[ns:ne]) >= 4 and "," not in text[ns:ne] and "." not in text[ns:ne]:
+        return True
+    return False

@@ -1,0 +1,280 @@
+"""Period expressions ("CY 2021", "since 1998", "between 1998 and June, 2012", "1998/99", "last
+year") and the rules that give a figure its period. Never guess: when nothing in the sentence,
+its section or (for tables) its headers and document title says when, the period stays empty.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+MONTH_NAMES = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTH_NAMES.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTH_NAMES["sept"] = 9
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
+         r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+_YEAR = r"(?:1[6-9]\d\d|20\d\d)"
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+# One date: "Dec. 31, 2021", "31 December 2021", "11th November 2012", "June, 2012", "12/31/2021"
+_DATE = (rf"(?:{_MONTH}\s{_DAY},?\s{_YEAR}|{_DAY}\s(?:of\s)?{_MONTH},?\s{_YEAR}|{_MONTH},?\s{_YEAR}"
+         rf"|\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}})\b)")
+_FY = rf"(?:{_YEAR}[/–-](?:\d{{4}}|\d{{2}}|\d)\b)"
+_POINT = rf"(?:{_DATE}|(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}|{_FY}|{_YEAR})"
+
+PATTERNS = [
+    ("range", re.compile(rf"\b(?:between|from)\s(?P<a>{_POINT})\s(?:and|to|through|until|-|–)\s(?P<b>{_POINT})", re.I)),
+    ("range", re.compile(rf"(?<![\w/])(?P<a>{_DATE}|{_YEAR})\s?(?:-|–|to|through)\s?(?P<b>{_DATE}|{_YEAR})(?![\w/])", re.I)),
+    ("as_of", re.compile(rf"\b(?:as (?:of|at)|at the end of|by the end of|up to and including|to the end of)\s(?P<a>{_POINT})", re.I)),
+    ("year_to", re.compile(rf"\b(?:the\s)?year (?:to|ending|ended)\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})", re.I)),
+    ("year_to", re.compile(rf"\bthe\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})\s(?:year|quarter)\b", re.I)),
+    ("since", re.compile(rf"\bsince\s(?:[\w'’]+\s){{0,8}}?(?:in\s)?(?P<a>{_POINT})", re.I)),
+    ("since", re.compile(rf"\bsince\b(?P<a>)", re.I)),
+    ("point", re.compile(rf"(?P<a>{_DATE})", re.I)),
+    ("point", re.compile(rf"(?P<a>(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}(?:[/–-]\d{{2,4}})?)", re.I)),
+    ("point", re.compile(rf"(?P<a>{_FY})")),
+    ("point", re.compile(rf"(?P<a>(?:\bthe\s)?{_YEAR}\syear\b)", re.I)),
+    ("point", re.compile(rf"(?<![\d,.$£€])(?P<a>{_YEAR})(?!\d|,\d|\.\d|\s?%)")),
+    ("relative", re.compile(r"\b(?P<a>last year|this year|next year|the previous year|the past year|"
+                            r"a year ago|last month|this month|this week|last week|yesterday|"
+                            r"today|now|currently|to date|so far|at present)\b", re.I)),
+    ("last_n", re.compile(r"\b(?:during|over|in|for)\sthe\s(?:last|past|previous)\s(?P<n>\d+|one|two|three|four|five|six|seven|"
+                          r"eight|nine|ten|twenty|thirty)\s(?P<u>years|months)\b", re.I)),
+]
+_CHANGE = re.compile(r"\b(increas\w*|decreas\w*|ris(?:e|es|ing)|rose|fell|fall\w*|grew|grow\w*|up|down|"
+                     r"drop\w*|declin\w*|jump\w*|doubl\w*|trebl\w*|tripl\w*|chang\w*|higher|lower|more|less|"
+                     r"%|per ?cent)\b|%")
+_WORD_N = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "nine": 9, "ten": 10, "twenty": 20, "thirty": 30}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date | None
+    end: date | None
+    type: str  # calendar_year, fiscal_year, range, cumulative, point, year
+    inferred: bool = False
+
+    @property
+    def end_year(self) -> int | None:
+        return self.end.year if self.end else None
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    kind: str  # range, as_of, since, point, relative, year_to, last_n
+    period: Period | None  # None for relative/since-without-year until resolved
+    text: str
+    role: str = ""  # "base" for a comparison base ("from 2020"), "since" for cumulative starts
+
+
+def _year_period(y: int, fiscal_end_month: int | None = None) -> Period:
+    if fiscal_end_month:
+        return Period(_month_start(y - 1, fiscal_end_month % 12 + 1), _month_end(y, fiscal_end_month), "fiscal_year")
+    return Period(date(y, 1, 1), date(y, 12, 31), "calendar_year")
+
+
+def _month_start(y: int, m: int) -> date:
+    return date(y, m, 1)
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _two_digit_year(y: int) -> int:
+    return 2000 + y if y < 50 else 1900 + y
+
+
+def parse_point(s: str, fiscal_end_month: int | None = None) -> Period | None:
+    """One point or year: '2021', 'CY 2021', '1998/99', 'Dec. 31, 2021', 'June, 2012'."""
+    s = s.strip().rstrip(".,")
+    m = re.fullmatch(rf"(?:the\s)?({_YEAR})\syear", s, re.I)
+    if m:
+        return _year_period(int(m.group(1)), fiscal_end_month or 6)
+    m = re.fullmatch(rf"(CY|FY|calendar year|fiscal year)\s?({_YEAR})(?:[/–-](\d{{2,4}}))?", s, re.I)
+    if m:
+        y = int(m.group(2))
+        if m.group(1).lower().startswith(("fy", "fiscal")):
+            if m.group(3):
+                y = _fy_end(y, m.group(3))
+            return _year_period(y, fiscal_end_month or 6)
+        return _year_period(y)
+    m = re.fullmatch(rf"({_YEAR})[/–-](\d{{1,4}})", s)
+    if m:
+        y2 = _fy_end(int(m.group(1)), m.group(2))
+        if y2 is None:
+            return None
+        return _year_period(y2, fiscal_end_month or 6)
+    m = re.fullmatch(_YEAR, s)
+    if m:
+        return _year_period(int(s))
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})", s)
+    if m:
+        mo, d, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        y = y if y > 99 else _two_digit_year(y)
+        if mo > 12:  # day/month/year
+            mo, d = d, mo
+        try:
+            dt = date(y, mo, d)
+        except ValueError:
+            return None
+        return Period(dt, dt, "point")
+    m = re.fullmatch(rf"({_MONTH})\s({_DAY}),?\s({_YEAR})", s, re.I) or None
+    if m:
+        mo = MONTH_NAMES[m.group(1).rstrip(".").lower()]
+        dt = _safe_date(int(m.group(3)), mo, int(re.match(r"\d+", m.group(2)).group()))
+        return Period(dt, dt, "point") if dt else None
+    m = re.fullmatch(rf"({_DAY})\s(?:of\s)?({_MONTH}),?\s({_YEAR})", s, re.I)
+    if m:
+        mo = MONTH_NAMES[m.group(2).rstrip(".").lower()]
+        dt = _safe_date(int(m.group(3)), mo, int(re.match(r"\d+", m.group(1)).group()))
+        return Period(dt, dt, "point") if dt else None
+    m = re.fullmatch(rf"({_MONTH}),?\s({_YEAR})", s, re.I)
+    if m:
+        mo, y = MONTH_NAMES[m.group(1).rstrip(".").lower()], int(m.group(2))
+        return Period(_month_start(y, mo), _month_end(y, mo), "month")
+    return None
+
+
+def _safe_date(y, m, d) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _fy_end(y1: int, tail: str) -> int | None:
+    """'1998/99' -> 1999, '1999/2000' -> 2000, '2006/7' -> 2007; None if not consecutive."""
+    if len(tail) == 4:
+        y2 = int(tail)
+    elif len(tail) == 2:
+        y2 = y1 // 100 * 100 + int(tail)
+        if y2 < y1:
+            y2 += 100
+    else:
+        y2 = y1 // 10 * 10 + int(tail)
+        if y2 < y1:
+            y2 += 10
+    return y2 if y2 == y1 + 1 else None
+
+
+def find_mentions(text: str, fiscal_end_month: int | None = None) -> list[Mention]:
+    """Every period expression in `text`, longest first, without overlaps."""
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for kind, rx in PATTERNS:
+        for m in rx.finditer(text):
+            a, b = m.start(), m.end()
+            if any(not (b <= x or a >= y) for x, y in taken):
+                continue
+            men = _mention(kind, m, text, fiscal_end_month)
+            if men is None:
+                continue
+            found.append(men)
+            taken.append((a, b))
+    found.sort(key=lambda x: x.start)
+    for men in found:
+        if men.kind != "point":
+            continue
+        before = text[max(0, men.start - 60):men.start].lower()
+        # a comparison base: "increased more than 40% from 2020", "up by 5% on 2004 figures"
+        if re.search(r"\b(than|compared (?:to|with)|versus|vs\.?|relative to)\s$", before) or (
+                re.search(r"\b(from|on|over)\s$", before) and _CHANGE.search(before)):
+            men.role = "base"
+    return found
+
+
+def _mention(kind, m, text, fem) -> Mention | None:
+    s = m.group(0)
+    if kind == "range":
+        pa, pb = parse_point(m.group("a"), fem), parse_point(m.group("b"), fem)
+        if not pa or not pb or (pa.start and pb.end and pa.start > pb.end):
+            return None
+        return Mention(m.start(), m.end(), kind, Period(pa.start, pb.end, "range"), s)
+    if kind == "as_of":
+        p = parse_point(m.group("a"), fem)
+        return Mention(m.start(), m.end(), kind, Period(None, p.end, "point"), s) if p else None
+    if kind == "year_to":
+        mo, y = MONTH_NAMES[m.group("m").rstrip(".").lower()], int(m.group("a"))
+        if "quarter" in s.lower():
+            q_start = (mo - 1) // 3 * 3 + 1
+            return Mention(m.start(), m.end(), kind, Period(_month_start(y, q_start), _month_end(y, mo), "quarter"), s)
+        return Mention(m.start(), m.end(), kind, Period(_month_start(y - 1, mo % 12 + 1) if mo != 12 else date(y, 1, 1),
+                                                        _month_end(y, mo), "fiscal_year"), s)
+    if kind == "since":
+        if not m.group("a"):
+            return Mention(m.start(), m.end(), kind, None, s, role="since")
+        p = parse_point(m.group("a"), fem)
+        return Mention(m.start(), m.end(), kind, p, s, role="since") if p else None
+    if kind == "point":
+        p = parse_point(m.group("a"), fem)
+        return Mention(m.start(), m.end(), kind, p, s) if p else None
+    if kind == "relative":
+        return Mention(m.start(), m.end(), kind, None, s.lower())
+    if kind == "last_n":
+        n = m.group("n").lower()
+        n = int(n) if n.isdigit() else _WORD_N[n]
+        return Mention(m.start(), m.end(), kind, None, f"{n} {m.group('u').lower()}")
+    return None
+
+
+def resolve_relative(men: Mention, reference: date | None, as_of: date | None) -> Period | None:
+    """'last year', 'now', 'to date', 'during the last 37 years' against the reference dates."""
+    if men.kind == "last_n":
+        end = as_of or reference
+        if not end:
+            return None
+        n, unit = men.text.split()
+        years = int(n) if unit == "years" else 0
+        start = date(end.year - years, end.month, 1) if years else None
+        return Period(start, end, "range", inferred=as_of is None)
+    t = men.text
+    if t in ("to date", "so far"):
+        end = as_of or reference
+        return Period(None, end, "cumulative", inferred=as_of is None) if end else None
+    if reference is None:
+        return None
+    y = reference.year
+    if t in ("last year", "the previous year", "the past year", "a year ago"):
+        return _year_period(y - 1)
+    if t in ("this year",):
+        return _year_period(y)
+    if t == "next year":
+        return _year_period(y + 1)
+    if t in ("now", "today", "currently", "at present", "this week", "this month", "yesterday", "last week"):
+        return Period(reference, reference, "point")
+    if t == "last month":
+        mo, yy = (reference.month - 1, y) if reference.month > 1 else (12, y - 1)
+        return Period(_month_start(yy, mo), _month_end(yy, mo), "month")
+    return None
+
+
+def cumulative(since: Mention, as_of: date | None, inferred: bool) -> Period | None:
+    """'since 1998' runs from 1998 to the document's as-of date; unknown end -> no period."""
+    if as_of is None:
+        return None
+    start = since.period.start if since.period else None
+    return Period(start, as_of, "cumulative", inferred=inferred)
+
+
+def single_period(mentions: list[Mention]) -> Period | None:
+    """The one period a heading or lead sentence states, or None if it states several or none."""
+    periods = {m.period for m in mentions if m.period is not None and m.role not in ("base", "since")}
+    if len(periods) == 1:
+        return next(iter(periods))
+    ends = {p.end_year for p in periods}
+    if len(ends) == 1 and periods:
+        # "Between 1/1/2021 and 12/31/2021": a range inside one year is that year
+        return max(periods, key=lambda p: (p.end - p.start).days if p.start and p.end else 0)
+    return None
+
+
+def as_year(p: Period) -> Period:
+    """A range that covers exactly one calendar year is that calendar year."""
+    if p.start and p.end and p.start == date(p.start.year, 1, 1) and p.end == date(p.start.year, 12, 31):
+        return replace(p, type="calendar_year")
+    return p

@@ -1,0 +1,201 @@
+"""Extraction rules as data: `rules/lexicon.yaml` and `rules/metrics/*.yaml`, checked by pydantic.
+
+A metric rule gives a quantity a stable metric id and a short label when its patterns match the
+words around the number (the clause, for prose; the row, column and table title, for a table
+cell). Patterns follow spaCy's rule-matching records: a `phrase` is matched on lower-cased
+tokens (PhraseMatcher), `tokens` is a Matcher token pattern. Errors name the file, the rule and
+what is wrong; the rules hash goes into every dataset version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import RulesError
+from .lexicon import Lexicon
+
+RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*\.v\d+$")
+METRIC_ID = re.compile(r"^[a-z0-9][a-z0-9_.]*$")
+
+
+class Pattern(BaseModel):
+    """One pattern: a phrase (case-insensitive) or a spaCy Matcher token pattern."""
+
+    model_config = ConfigDict(extra="forbid")
+    phrase: str | None = None
+    tokens: list[dict[str, Any]] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Pattern:
+        if (self.phrase is None) == (self.tokens is None):
+            raise ValueError("give exactly one of 'phrase' or 'tokens'")
+        if self.phrase is not None and not self.phrase.strip():
+            raise ValueError("empty phrase")
+        return self
+
+
+def _coerce_patterns(v):
+    """Accept plain strings as phrase patterns and plain token lists as token patterns."""
+    if v is None:
+        return []
+    out = []
+    for p in v:
+        if isinstance(p, str):
+            out.append({"phrase": p})
+        elif isinstance(p, list):
+            out.append({"tokens": p})
+        else:
+            out.append(p)
+    return out
+
+
+class MetricRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="versioned rule id, written on every observation: x.y.v1")
+    metric: str = Field(description="the stable metric id this rule attributes")
+    label: str = Field(description="a short human label of what is counted")
+    patterns: list[Pattern] = Field(min_length=1, description="any one must match near the number")
+    context: list[Pattern] = Field(default_factory=list,
+                                   description="each must match somewhere in the sentence or table title")
+    exclude: list[Pattern] = Field(default_factory=list, description="none may match near the number")
+    scope: list[Literal["prose", "table"]] = Field(default_factory=lambda: ["prose", "table"])
+    units: list[str] | None = None
+    dimensions: dict[str, str] = Field(default_factory=dict)
+    cumulative: bool | None = Field(default=None, description="only cumulative (true) / only not (false)")
+    description: str | None = None
+
+    @field_validator("patterns", "context", "exclude", mode="before")
+    @classmethod
+    def _plain_patterns(cls, v):
+        return _coerce_patterns(v)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not RULE_ID.match(v):
+            raise ValueError("must look like 'name.parts.v1' (lower case, ends with a version)")
+        return v
+
+    @field_validator("metric")
+    @classmethod
+    def _metric(cls, v: str) -> str:
+        if not METRIC_ID.match(v):
+            raise ValueError("must be lower case letters, digits, '_' and '.'")
+        return v
+
+
+class MetricRuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rules: list[MetricRule]
+
+
+class RuleSet:
+    """Everything extraction needs from rules/: the lexicon and the metric rules, with a hash."""
+
+    def __init__(self, lexicon: Lexicon, metric_rules: list[MetricRule], digest: str, files: list[str]):
+        self.lexicon = lexicon
+        self.metric_rules = metric_rules
+        self.hash = digest
+        self.files = files
+
+    @cached_property
+    def by_id(self) -> dict[str, MetricRule]:
+        return {r.id: r for r in self.metric_rules}
+
+
+def _format_errors(path: Path, e: ValidationError, data: Any) -> str:
+    parts = []
+    for err in e.errors()[:5]:
+        loc = list(err["loc"])
+        where = ""
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            try:
+                rid = data["rules"][loc[1]].get("id", f"#{loc[1] + 1}")
+            except (KeyError, IndexError, TypeError, AttributeError):
+                rid = f"#{loc[1] + 1}"
+            where = f"rule {rid}: " + ".".join(str(x) for x in loc[2:])
+        else:
+            where = ".".join(str(x) for x in loc)
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise RulesError(path, f"not valid YAML{where}: {getattr(e, 'problem', e)}") from None
+    except UnicodeDecodeError:
+        raise RulesError(path, "not UTF-8 text") from None
+
+
+def rules_hash(rules_dir: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(rules_dir.rglob("*.yaml")):
+        h.update(p.relative_to(rules_dir).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def load_rules(rules_dir: str | Path) -> RuleSet:
+    rules_dir = Path(rules_dir)
+    if not rules_dir.is_dir():
+        raise RulesError(rules_dir, "rules folder not found")
+    lex_path = rules_dir / "lexicon.yaml"
+    if not lex_path.exists():
+        raise RulesError(lex_path, "missing: the number scanner needs its lexicon")
+    data = _load_yaml(lex_path)
+    try:
+        lexicon = Lexicon(**(data or {}))
+    except (ValidationError, TypeError) as e:
+        msg = _format_errors(lex_path, e, data) if isinstance(e, ValidationError) else str(e)
+        raise RulesError(lex_path, msg) from None
+    metric_rules: list[MetricRule] = []
+    seen: dict[str, Path] = {}
+    files = [str(lex_path)]
+    for path in sorted((rules_dir / "metrics").glob("*.yaml")) if (rules_dir / "metrics").is_dir() else []:
+        files.append(str(path))
+        data = _load_yaml(path)
+        try:
+            parsed = MetricRuleFile(**(data or {"rules": []}))
+        except ValidationError as e:
+            raise RulesError(path, _format_errors(path, e, data)) from None
+        except TypeError:
+            raise RulesError(path, "expected a mapping with a 'rules' list") from None
+        for r in parsed.rules:
+            if r.id in seen:
+                raise RulesError(path, f"rule {r.id}: duplicate id (also in {seen[r.id]})")
+            seen[r.id] = path
+            metric_rules.append(r)
+    _check_token_patterns(metric_rules, seen)
+    return RuleSet(lexicon, metric_rules, rules_hash(rules_dir), files)
+
+
+def _check_token_patterns(rules: list[MetricRule], where: dict[str, Path]) -> None:
+    """Let spaCy's own validator check every token pattern, naming the rule on failure."""
+    import spacy
+    from spacy.matcher import Matcher
+
+    vocab = spacy.blank("en").vocab
+    for r in rules:
+        for field in ("patterns", "context", "exclude"):
+            for i, p in enumerate(getattr(r, field)):
+                if p.tokens is None:
+                    continue
+                m = Matcher(vocab, validate=True)
+                try:
+                    m.add("x", [p.tokens])
+                except (ValueError, TypeError, KeyError) as e:
+                    msg = str(e).strip().splitlines()
+                    detail = next((l.strip() for l in msg if l.strip().startswith(("-", "[E"))), msg[0] if msg else "")
+                    raise RulesError(where[r.id], f"rule {r.id}: {field}[{i}]: invalid token pattern: {detail}") from None
