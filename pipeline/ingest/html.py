@@ -54,6 +54,8 @@ def _is_boilerplate(tag: Tag) -> bool:
         return True
     if tag.name in ("header", "footer", "aside") and not tag.find("table", class_="infobox"):
         return True
+    if tag.name in ("tr", "th", "td", "tbody", "thead", "tfoot", "caption"):
+        return False  # table parts go with their table
     attrs = _classes(tag)
     if not attrs.strip() or not BOILERPLATE.search(attrs):
         return False
@@ -265,13 +267,23 @@ def _grid(table: Tag) -> list[list[dict]]:
     return [r + [{"text": "", "th": False, "items": [], "colspan": 1}] * (width - len(r)) for r in grid if r]
 
 
-def _split_repeated_columns(header: list[str]) -> int:
-    """Width of a column group that repeats side by side (Rank Name Pop | Rank Name Pop), or 0."""
+def _repeated_columns(header: list[str]) -> tuple[int, int, int]:
+    """A column group repeated side by side (Rank Name Pop | Rank Name Pop): (offset, width, count).
+
+    Columns outside the repeated run (image columns at the edges) are left out. (0, n, 1) if none.
+    """
     n = len(header)
     for k in range(2, n // 2 + 1):
-        if n % k == 0 and all(header[i] == header[i % k] for i in range(n)) and any(header[:k]):
-            return k
-    return 0
+        for o in range(0, n - 2 * k + 1):
+            group = header[o:o + k]
+            if not any(group):
+                continue
+            count = 1
+            while o + (count + 1) * k <= n and header[o + count * k:o + (count + 1) * k] == group:
+                count += 1
+            if count >= 2:
+                return o, k, count
+    return 0, n, 1
 
 
 def _data_table(grid):
@@ -294,12 +306,12 @@ def _data_table(grid):
             if t and (not parts or parts[-1] != t):
                 parts.append(t)
         col_headers.append(" ".join(parts))
-    group = _split_repeated_columns(col_headers) if col_headers else 0
-    groups = [(g, g + group) for g in range(0, width, group)] if group else [(0, width)]
     caption = None
-    if head and all(c["text"] == head[0][0]["text"] for c in head[0]) and head[0][0]["colspan"] >= width:
-        caption = head[0][0]["text"]  # a title row spanning the whole table
-        col_headers = [" ".join(p for p in h.split(caption, 1)[-1:]).strip() for h in col_headers]
+    if head and all(c["text"] == head[0][0]["text"] for c in head[0]) and head[0][0]["colspan"] >= width - 1:
+        caption = re.sub(r"^v t e\s+", "", head[0][0]["text"])  # a title row spanning the table
+        col_headers = [h.split(head[0][0]["text"], 1)[-1].strip() for h in col_headers]
+    offset, k, count = _repeated_columns(col_headers)
+    groups = [(offset + g * k, offset + (g + 1) * k) for g in range(count)]
     first = groups[0]
     # The stub column: the first column of a group whose body cells are mostly text.
     rows = []

@@ -167,7 +167,8 @@ def _paragraphs(lines: list[Line], body_size: float):
             prev = blocks[-1][-1]
             gap = line.top - prev.bottom
             same_style = prev.bold == line.bold and abs(prev.size - line.size) < 0.6 and prev.kind == line.kind
-            starts_item = bool(_LIST_START.match(line.text)) and line.kind == "text"
+            starts_item = bool(_LIST_START.match(line.text)) and line.kind == "text" or (
+                line.kind == "footnote" and line.markers and min(m.x0 for m in line.markers) <= line.x0 + 1)
             if gap < 0.6 * max(prev.height, line.height) and gap > -0.5 * line.height and same_style \
                     and not starts_item:
                 blocks[-1].append(line)
@@ -197,6 +198,8 @@ def ingest_pdf(data: bytes, path, source: str, sha256: str) -> Document:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as e:  # noqa: BLE001 - pdfminer raises many types for broken files
+        if b"/Encrypt" in data[-4096:] or b"/Encrypt" in data[:4096]:
+            raise IngestError(path, "encrypted PDF: a password is required to read it") from None
         raise _open_error(path, e) from None
     try:
         with pdf:
@@ -204,6 +207,8 @@ def ingest_pdf(data: bytes, path, source: str, sha256: str) -> Document:
     except IngestError:
         raise
     except Exception as e:  # noqa: BLE001
+        if b"/Encrypt" in data[-4096:] or b"/Encrypt" in data[:4096]:
+            raise IngestError(path, "encrypted PDF: a password is required to read it") from None
         raise _open_error(path, e) from None
 
 

@@ -266,7 +266,12 @@ def _assemble_group(lines, body, members, header, page, zone_x0, next_zone, cols
                                 join_words(words), words))
             label_x1 = max(label_x1, max(w.x1 for w in words))
         for ph in bl.pending:
-            ci = _col_of(min(w.x0 for w in ph), max(w.x1 for w in ph) + 60, cols)
+            x0, x1 = min(w.x0 for w in ph), max(w.x1 for w in ph)
+            if x1 <= cols[0][0] + 1:  # "Totals:" in the label column is a row label
+                if zone_x0 - 1 <= x0:
+                    label_lines.append((min(w.top for w in ph), max(w.bottom for w in ph), join_words(ph), ph))
+                continue
+            ci = _col_of(x0, x1 + 60, cols)
             if ci is not None:
                 waiting[ci] = _squeeze(join_words(ph)).rstrip(":").strip()
         cells = {}

@@ -1,0 +1,110 @@
+"""The main job, and the only place that knows the order of the stages.
+
+ingest -> extract (per document, cached, locally or on Dask) -> reconcile -> write a version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .documents import find_entry, list_documents, source_meta, source_name
+from .errors import FactpipeError, IngestError
+from .extract import Extractor
+from .extract.rules import load_rules
+from .ingest import DEFAULT_MAX_BYTES, ingest_file
+from .manifest import load_manifest
+from .models import Observation, Skipped
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """The package version plus a hash of its source, so a code change reruns extraction."""
+    h = hashlib.sha256()
+    root = Path(__file__).parent
+    for p in sorted(root.rglob("*.py")):
+        h.update(p.relative_to(root).as_posix().encode())
+        h.update(p.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+@dataclass
+class DocResult:
+    source: str
+    sha256: str
+    observations: list[Observation] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    title: str | None = None
+    pages: int = 0
+    error: str | None = None
+
+
+_EXTRACTORS: dict[str, Extractor] = {}
+
+
+def get_extractor(rules_dir: str | Path) -> Extractor:
+    """One Extractor per rules version per process (the spaCy pipeline loads once)."""
+    rules = load_rules(rules_dir)
+    ex = _EXTRACTORS.get(rules.hash)
+    if ex is None:
+        _EXTRACTORS.clear()
+        ex = _EXTRACTORS[rules.hash] = Extractor(rules)
+    return ex
+
+
+def process_document(path: Path, name: str, meta, rules_dir: str | Path, max_bytes: int | None = None) -> DocResult:
+    """Ingest and extract one document. Raises IngestError for a document that cannot be read."""
+    doc = ingest_file(path, source=name, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    ex = get_extractor(rules_dir)
+    res = ex.extract(doc, meta)
+    return DocResult(source=name, sha256=doc.sha256, observations=res.observations, skipped=res.skipped,
+                     title=doc.title, pages=len(doc.pages))
+
+
+def extract_files(files: list[Path], *, rules_dir, raw_dir=None) -> tuple[list[DocResult], list[FactpipeError]]:
+    """`facts extract`: observations of the given files; unreadable files are reported, not fatal."""
+    get_extractor(rules_dir)  # a broken rules folder fails before any document is read
+    manifest = load_manifest(raw_dir) if raw_dir and Path(raw_dir).is_dir() else None
+    results, errors = [], []
+    for f in files:
+        name = source_name(f, raw_dir)
+        meta = source_meta(find_entry(manifest, name)) if manifest else None
+        try:
+            results.append(process_document(Path(f), name, meta, rules_dir))
+        except FactpipeError as e:
+            errors.append(e)
+    return results, errors
+
+
+@dataclass
+class RunOptions:
+    raw_dir: Path = Path("raw")
+    rules_dir: Path = Path("rules")
+    out_dir: Path = Path("extracted")
+    jobs: int | None = None
+    executor: str = "local"
+    scheduler: str | None = None
+    use_cache: bool = True
+    max_bytes: int | None = None
+    verbose: int = 0
+
+
+@dataclass
+class RunResult:
+    version: str | None
+    summary: str
+    errors: list[FactpipeError] = field(default_factory=list)
+
+
+def run_pipeline(opts: RunOptions, progress: Callable[[str, int], None] = lambda m, l=1: None) -> RunResult:
+    from .dataset.versions import write_run
+
+    return write_run(opts, progress)
+
+
+__all__ = ["DocResult", "RunOptions", "RunResult", "code_version", "extract_files", "list_documents",
+           "process_document", "run_pipeline", "IngestError"]
