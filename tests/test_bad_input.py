@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import CORPUS, facts
+from conftest import CORPUS, corpus_file, facts
 from pipeline.errors import IngestError
 from pipeline.ingest import ingest_file
 
@@ -16,7 +16,7 @@ def _encrypted_pdf(path):
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    for page in PdfReader(CORPUS / "ncmec-cybertipline-reports-by-esp-2020.pdf").pages[:1]:
+    for page in PdfReader(corpus_file("ncmec-cybertipline-reports-by-esp-2020.pdf")).pages[:1]:
         writer.add_page(page)
     writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
     with path.open("wb") as fh:
@@ -54,7 +54,7 @@ def test_cli_reports_every_bad_file_and_still_extracts_the_good_one(tmp_path):
     for name, (make, _) in CASES.items():
         make(tmp_path / name)
     good = tmp_path / "000_30a837135126b02b.txt"
-    shutil.copy(CORPUS / good.name, good)
+    shutil.copy(corpus_file(good.name), good)
     files = sorted(tmp_path.iterdir())
     r = facts("extract", "--format", "csv", *files)
     assert r.returncode != 0

@@ -40,6 +40,7 @@ def test_broken_rules_file_names_file_and_rule(tmp_path):
     from conftest import RULES
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
+    (rules / "metrics").mkdir(exist_ok=True)
     (rules / "metrics" / "zz_broken.yaml").write_text(
         "rules:\n  - id: broken.rule.v1\n    metric: broken\n    label: x\n"
         "    patterns:\n      - tokens: [{NOT_AN_ATTR: 1}]\n")

@@ -58,7 +58,8 @@ def test_http_fetch_with_404_and_bad_checksum(tmp_path, server):
 
 
 def test_mirror_fetch_of_the_shipped_manifest(tmp_path):
-    from conftest import RAW
+    from conftest import RAW, corpus_file
+    corpus_file("ncmec-ojjdp-transparency-cy2022.pdf")
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "sources.yaml").write_text((RAW / "sources.yaml").read_text())

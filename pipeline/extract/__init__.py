@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..models import Block, Document, Observation, Skipped
@@ -99,6 +99,7 @@ class Extractor:
         self.nlp = build_nlp()
         self.scanner = Scanner(rules.lexicon)
         self.matcher = RuleMatcher(self.nlp, rules)
+        self._last_sentence_period: Period | None = None
 
     @classmethod
     def from_dir(cls, rules_dir) -> Extractor:
@@ -126,6 +127,7 @@ class Extractor:
         markers = [(m.start, m.end) for m in doc.markers]
         dateline_blocks: set[int] = set()
         lead_pending = False
+        list_intro: Period | None = None
         prev_block: Block | None = None
         for i, block in enumerate(blocks):
             if block.kind in ("furniture",):
@@ -152,7 +154,15 @@ class Extractor:
                 out.extend(pair)
                 prev_block = block
                 continue
-            obs, sk = self._prose(ctx, block, sdoc, markers, lead=lead_pending and block.kind != "heading")
+            intro = None
+            if block.kind == "list_item" and list_intro is not None:
+                intro = list_intro
+            obs, sk = self._prose(ctx, block, sdoc, markers, lead=lead_pending and block.kind != "heading",
+                                  intro=intro)
+            if block.kind == "paragraph":
+                list_intro = self._intro_period(ctx, block) if block.text.rstrip().endswith(":") else None
+            elif block.kind != "list_item":
+                list_intro = None
             out.extend(obs)
             skipped.extend(sk)
             if block.kind != "heading":
@@ -188,25 +198,45 @@ class Extractor:
         return out
 
     # -- prose ---------------------------------------------------------------------------
-    def _prose(self, ctx: _Ctx, block: Block, sdoc, markers, lead: bool):
+    def _intro_period(self, ctx: _Ctx, block: Block) -> Period | None:
+        """The period a paragraph that introduces a list ("... of $14 million reflects:") states,
+        or that it takes from the sentence before ("over the same period")."""
+        sents = re.split(r"(?<=[.!?])\s+", block.text.strip())
+        last = sents[-1]
+        p = single_period(find_mentions(last, ctx.fiscal_end_month))
+        if p is None and re.search(r"\b(?:same|this|that) period\b", last) and len(sents) > 1:
+            prior = [m.period for m in find_mentions(sents[-2], ctx.fiscal_end_month) if m.period and m.role != "base"]
+            if prior:
+                p = Period(min(x.start for x in prior if x.start), max(x.end for x in prior), "range")
+        if p is None and re.search(r"\b(?:same|this|that) period\b", last) and self._last_sentence_period is not None:
+            p = self._last_sentence_period
+        return p
+
+    def _prose(self, ctx: _Ctx, block: Block, sdoc, markers, lead: bool, intro: Period | None = None):
         doc = ctx.doc
         out: list[Observation] = []
         skipped: list[Skipped] = []
+        text_all = block.text
+        # Scan the whole block once, so every number sees its full left and right context.
+        block_markers = [(a - block.start, b - block.start) for a, b in markers if block.start <= a < block.end]
+        all_q, all_skips = self.scanner.scan(text_all, markers=block_markers)
+        all_mentions = find_mentions(text_all, ctx.fiscal_end_month)
+        for sk in all_skips:
+            a = block.start + sk.start
+            skipped.append(Skipped(source=doc.source, page=doc.page_at(a), char_start=a, char_end=block.start + sk.end,
+                                   surface=sk.surface, reason=sk.reason,
+                                   context=_norm(text_all[max(0, sk.start - 50):sk.end + 50])))
         hits = self.matcher(sdoc)
-        carry: Period | None = None
+        carry: Period | None = intro
         for si, sent in enumerate(sdoc.sents):
-            s0 = sent.start_char
-            text = sent.text
+            s0, s1 = sent.start_char, sent.end_char
+            text = text_all[s0:s1]
             abs0 = block.start + s0
-            sent_markers = [(a - abs0, b - abs0) for a, b in markers if abs0 <= a < abs0 + len(text)]
-            quantities, skips = self.scanner.scan(text, markers=sent_markers)
-            mentions = find_mentions(text, ctx.fiscal_end_month)
+            quantities = [_shift(q, s0) for q in all_q if s0 <= q.start < s1]
+            mentions = [replace(m, start=m.start - s0, end=m.end - s0) for m in all_mentions if s0 <= m.start < s1]
+            skips = [sk for sk in all_skips if s0 <= sk.start < s1]
+            sent_markers = [(a - s0, b - s0) for a, b in block_markers if s0 <= a < s1]
             sent_period = single_period(mentions)
-            for sk in skips:
-                a = abs0 + sk.start
-                skipped.append(Skipped(source=doc.source, page=doc.page_at(a), char_start=a, char_end=abs0 + sk.end,
-                                       surface=sk.surface, reason=sk.reason,
-                                       context=_norm(text[max(0, sk.start - 50):sk.end + 50])))
             if lead and si == 0 and sent_period is not None and ctx.sections and ctx.sections[-1].period is None \
                     and (quantities or _DATA_WORDS.search(text)):
                 # a section's lead sentence about its figures sets the section's period
@@ -216,11 +246,12 @@ class Extractor:
                     carry = sent_period
                 continue
             subject = None
-            prev_label = None
+            prev = None
             clauses = _clauses(text, quantities)
-            blanks = [(q.start, q.end) for q in quantities] + [(m.start, m.end) for m in mentions] + \
+            blanks = [(q.start, q.end) for q in quantities] + \
+                [span for m in mentions for span in _mention_blanks(text, m)] + \
                 [q.qualifier_span for q in quantities if q.qualifier_span] + sent_markers + \
-                [(s.start, s.end) for s in skips]
+                [(sk.start - s0, sk.end - s0) for sk in skips]
             last_currency = None
             for qi, q in enumerate(quantities):
                 clause = clauses[qi]
@@ -230,84 +261,89 @@ class Extractor:
                 unit = q.unit
                 if unit == "usd" and q.surface.lstrip("-−–").startswith("$"):
                     unit = last_currency or ctx.currency
-                elif unit not in ("count", "percent", "ratio") and not q.surface.lstrip("-").startswith("$"):
-                    last_currency = unit if unit in ("nzd", "aud", "cad", "usd", "hkd") else last_currency
-                if q.surface.lstrip("-").startswith(("NZ$", "US$", "A$", "AU$", "C$", "HK$")):
+                elif q.surface.lstrip("-").startswith(("NZ$", "US$", "A$", "AU$", "C$", "HK$")):
                     last_currency = unit
-                rule, label, dims = self._prose_metric(ctx, sent, hits, q, clause, text, blanks, subject, prev_label)
-                prev_label = label
-                flags = list(q.flags)
+                rule, label, dims = self._prose_metric(ctx, sent, hits, q, clause, text, blanks, subject,
+                                                       prev if qi and quantities[qi - 1].unit == q.unit else None,
+                                                       period)
+                prev = (rule, label, dims)
                 qualifier = q.qualifier
                 # "(32%)" right after a figure shares its qualifier ("estimates that 20,100 (32%)")
                 if qi and text[quantities[qi - 1].end:q.start].strip() in ("(", "(or") and qualifier == "exact":
                     qualifier = quantities[qi - 1].qualifier
-                a = abs0 + q.start
-                b = abs0 + q.end
-                out.append(self._obs(ctx, a, b, _norm(text), q, unit, qualifier, rule, label, dims, period,
-                                     ptype_inferred, flags, "prose"))
+                out.append(self._obs(ctx, abs0 + q.start, abs0 + q.end, _norm(text), q, unit, qualifier, rule, label,
+                                     dims, period, ptype_inferred, list(q.flags), "prose"))
             if sent_period is not None:
                 carry = sent_period
+        ranges = [m.period for m in all_mentions if m.period and m.role != "base" and m.kind == "range"]
+        self._last_sentence_period = ranges[-1] if ranges else None
         return out, skipped
 
     def _prose_period(self, ctx: _Ctx, text: str, q: Quantity, qi: int, qs: list[Quantity],
                       mentions: list[Mention], clause: tuple[int, int], carry: Period | None):
-        cs, ce = clause
-        own = [m for m in mentions if cs <= m.start < ce and m.role != "base"]
-        sentence_level = [m for m in mentions if m.role != "base"]
+        """The period of a prose figure, from the nearest statement of one (never a guess)."""
         reference = ctx.section_reference()
-
-        def resolved(m: Mention) -> Period | None:
+        resolved: list[tuple[Mention, Period | None]] = []
+        for m in mentions:
+            if m.role == "base":
+                continue
             if m.kind == "since":
-                return cumulative(m, ctx.as_of, ctx.as_of_inferred)
-            if m.kind in ("relative", "last_n"):
-                return resolve_relative(m, reference, ctx.as_of)
-            return m.period
+                p = cumulative(m, ctx.as_of, ctx.as_of_inferred)
+            elif m.kind in ("relative", "last_n"):
+                p = resolve_relative(m, reference, ctx.as_of)
+            else:
+                p = m.period
+            resolved.append((m, p))
+        cs, ce = clause
+        # the figure's clause, widened back to the last semicolon so that "; in CY 2021, it
+        # received 29.3 million" keeps its "in CY 2021"
+        lo = qs[qi - 1].end if qi else 0
+        semis = [i for i in range(lo, q.start) if text[i] in ";:("]
+        wide_start = min(cs, semis[-1] if semis else lo)
+        own = [(m, p) for m, p in resolved if cs <= m.start < ce]
+        wide = [(m, p) for m, p in resolved if wide_start <= m.start < ce]
 
         # "since ..." in the figure's clause, or opening the sentence before it, makes it cumulative
-        since = next((m for m in own if m.kind == "since"), None)
+        since = next(((m, p) for m, p in own if m.kind == "since"), None)
         if since is None:
-            opening = [m for m in sentence_level if m.end <= q.start]
-            if opening and opening[0].kind == "since" and all(m.kind == "since" or m.period is None or m.start < opening[0].end
-                                                                for m in opening):
+            opening = [(m, p) for m, p in resolved if m.end <= q.start]
+            if opening and opening[0][0].kind == "since" and not any(
+                    p is not None and m.kind != "since" for m, p in opening[1:]):
                 since = opening[0]
         if since is not None:
-            p = resolved(since)
+            p = since[1]
             return (p, p.inferred) if p else (None, False)
         # "during the review period": the span the sentence's own years mark out
-        if re.search(r"\b(?:during|over|in|of|throughout)\s(?:the|this|that)\s(?:\w+\s)?period\b", text[cs:ce], re.I):
-            dated = [m.period for m in sentence_level if m.period is not None and m.kind != "since"]
+        if re.search(r"\b(?:during|over|in|of|throughout|end of)\s(?:the|this|that)\s(?:\w+\s)?period\b", text[cs:ce], re.I):
+            dated = [p for m, p in resolved if p is not None and m.kind != "since"]
             if len(dated) >= 2:
-                return Period(min(p.start for p in dated), max(p.end for p in dated), "range"), False
+                return Period(min(p.start for p in dated if p.start), max(p.end for p in dated), "range"), False
             if carry is not None:
                 return carry, carry.inferred
         # a period right after the figure: "16.9 million reports in 2019", "as of Dec. 31, 2021"
-        following = [m for m in own if m.start >= q.end and m.kind != "since"]
+        following = [(m, p) for m, p in own if m.start >= q.end and p is not None]
         if following:
-            m = following[0]
+            m, p = following[0]
             gap = text[q.end:m.start]
-            if len(gap) <= 60 and re.search(r"\b(in|during|for|by|as of|as at|of|to|at|through|between|from)\s*(?:the\s)?$", gap.lower() + " ", re.I) \
-                    or len(gap) <= 3:
-                p = resolved(m)
-                if p:
-                    return self._pair(text, q, qi, qs, p), p.inferred
-        preceding = [m for m in own if m.end <= q.start and m.kind != "since"]
+            if len(gap) <= 3 or len(gap) <= 12 and not re.search(r"\b(from|than|since|on)\b", gap) or len(gap) <= 60 and re.search(
+                    r"\b(in|during|for|by|as of|as at|of|to|at|through|between|from)\s*(?:the\s)?$", gap.lower() + " "):
+                return self._pair(text, q, qi, qs, p), p.inferred
+        preceding = [(m, p) for m, p in wide if m.end <= q.start and p is not None]
         if preceding:
-            p = resolved(preceding[-1])
-            if p:
-                return self._pair(text, q, qi, qs, p), p.inferred
+            p = preceding[-1][1]
+            return self._pair(text, q, qi, qs, p), p.inferred
         if following:
-            p = resolved(following[0])
-            if p:
-                return self._pair(text, q, qi, qs, p), p.inferred
+            p = following[0][1]
+            return self._pair(text, q, qi, qs, p), p.inferred
         # a period that opens the sentence ("In 2021, ...", "As of January 31, 2023, ...")
-        lead = [m for m in sentence_level if m.start < 25 and m.kind != "since"]
+        lead = [(m, p) for m, p in resolved if m.start < 25 and p is not None and m.kind != "since"]
         if lead:
-            p = resolved(lead[0])
-            if p:
-                return self._pair(text, q, qi, qs, p), p.inferred
-        single = single_period(sentence_level)
-        if single is not None:
-            return self._pair(text, q, qi, qs, single), single.inferred
+            p = lead[0][1]
+            return self._pair(text, q, qi, qs, p), p.inferred
+        periods = {p for m, p in resolved if p is not None and m.kind != "since"}
+        if len(periods) == 1:
+            p = next(iter(periods))
+            return self._pair(text, q, qi, qs, p), p.inferred
         if carry is not None:
             return carry, carry.inferred
         sec = ctx.section_period()
@@ -325,42 +361,54 @@ class Extractor:
             return Period(p.start, date(p.start.year, 12, 31) if p.start.month == 1 else _fy_end_of(p.start), "year")
         return p
 
-    def _prose_metric(self, ctx, sent, hits, q: Quantity, clause, text, blanks, subject, prev_label):
+    def _prose_metric(self, ctx, sent, hits, q: Quantity, clause, text, blanks, subject, prev, period):
+        """(rule id, label, dimensions) of a prose figure. `prev` is the (rule, label, dims) of the
+        figure before it in the sentence, which an elided repeat ("; in CY 2021, it received
+        29.3 million") takes over."""
         cs, ce = clause
         s0 = sent.start_char
-        rule = self._match_rule([h for h in hits if s0 <= h.start < sent.end_char],
-                                near=(s0 + cs, s0 + ce), unit=q.unit, kind="prose")
-        label = M.prose_label(text, clause, (q.start, q.end), blanks, subject, prev_label)
+        found = self._match_rule([h for h in hits if s0 <= h.start < sent.end_char], near=(s0 + cs, s0 + ce),
+                                 unit=q.unit, kind="prose",
+                                 cumulative_=bool(period and period.type == "cumulative"))
+        label = M.prose_label(text, clause, (q.start, q.end), blanks, subject, prev[1] if prev else None)
+        if prev and found is None and label == M.prose_label(text, clause, (q.start, q.end), blanks, subject, prev[1]) \
+                and prev[1] and label.startswith(prev[1]) and prev[0] in self.rules.by_id:
+            return prev  # an elided repeat of the figure before it
         if len(M.content_words(label)) < 2 or q.rate:
             extra = M.number_of_subject(text, q.start)
             if extra and extra.lower() not in label.lower():
                 label = M.clip((extra + " " + label).split(), M.MAX_WORDS)
-        if rule is not None:
-            r = self.rules.metric_rules[rule]
+        if found is not None:
+            r = self.rules.metric_rules[found[0]]
             return r.id, r.label, _dims(r.dimensions)
         return GENERIC_RULE.get(q.unit, f"generic.{_unit_family(q.unit)}.v1"), label, ""
 
-    def _match_rule(self, hits, near: tuple[int, int] | None, unit: str, kind: str) -> int | None:
+    def _match_rule(self, hits, near: tuple[int, int] | None, unit: str | None, kind: str,
+                    cumulative_: bool | None = None):
+        """The first rule whose patterns hit near the figure, whose context patterns hit anywhere
+        and whose excludes do not hit near it. Returns (rule index, the pattern hits) or None."""
         by_rule: dict[int, dict[str, list]] = {}
         for h in hits:
             by_rule.setdefault(h.rule, {}).setdefault(h.field, []).append(h)
+
+        def inside(h):
+            return near is None or (near[0] <= h.start and h.end <= near[1])
+
         for ri in sorted(by_rule):
             r = self.rules.metric_rules[ri]
             if kind not in r.scope or (r.units and unit not in r.units):
                 continue
+            if r.cumulative is not None and cumulative_ is not None and r.cumulative != cumulative_:
+                continue
             f = by_rule[ri]
-
-            def inside(h):
-                return near is None or (near[0] <= h.start and h.end <= near[1])
-
-            if not any(inside(h) for h in f.get("patterns", [])):
+            near_hits = [h for h in f.get("patterns", []) if inside(h)]
+            if not near_hits:
                 continue
             if any(inside(h) for h in f.get("exclude", [])):
                 continue
-            needed = {i for i, _ in enumerate(r.context)}
-            if needed and len(f.get("context", [])) < 1:
+            if r.context and not f.get("context"):
                 continue
-            return ri
+            return ri, near_hits
         return None
 
     # -- label/value pairs ("Male" / "36%" on separate lines) ----------------------------
@@ -403,8 +451,16 @@ class Extractor:
         col_periods = [single_period(find_mentions(c, fem)) for c in table.columns]
         label = M.table_label(table, doc.title)
         rkey = M.row_key(table)
+        rule_cache: dict = {}
+        main_label = ""
         for row in table.rows:
             row_period = single_period(find_mentions(row.label, fem))
+            # "- % of GDP", "Ratio to GDP (%)": a relative measure of the row above it
+            if _SUB_ROW.match(row.label) and main_label:
+                row = row.model_copy(update={"section": main_label if not row.section else f"{row.section} {main_label}"})
+            else:
+                main_label = row.label
+            row_unit_pct = bool(re.search(r"%|\bper ?cent\b|\bratio\b", row.label, re.I))
             section_period = single_period(find_mentions(row.section, fem)) if row.section else None
             row_text = _norm(row.label + " " + " ".join(c.text for c in row.cells))
             for cell in row.cells:
@@ -431,22 +487,39 @@ class Extractor:
                     dims.append(("column", col_clean))
                 if cell.label:
                     dims.append(("detail", cell.label))
-                context = " | ".join(x for x in (table.caption, table.stub_header, col, row.section, row.label, cell.label) if x)
-                cdoc = self.nlp.make_doc(context)
-                rule = self._match_rule(self.matcher(cdoc), near=None, unit=None, kind="table")
+                near_text = " | ".join(x for x in (row.label, cell.label, col, row.section) if x)
+                ctx_text = " | ".join(x for x in (table.caption, table.stub_header, doc.title) if x)
+                # a row that only says "Total" (or a period) is about what the table's title says
+                generic = not (set(w.lower() for w in M.content_words(M.strip_period_words(near_text))) - _GENERIC_ROW)
+                key = (near_text, ctx_text, qs[0].unit)
+                if key not in rule_cache:
+                    cdoc = self.nlp.make_doc(f"{near_text} || {ctx_text}")
+                    rule_cache[key] = self._match_rule(self.matcher(cdoc), near=None if generic else (0, len(near_text)),
+                                                       unit=qs[0].unit if qs[0].unit != "count" or not head_unit else head_unit,
+                                                       kind="table")
+                found = rule_cache[key]
                 metric_label = label
                 rule_id = "generic.table_cell.v1"
-                if rule is not None:
-                    r = self.rules.metric_rules[rule]
+                if found is not None:
+                    r = self.rules.metric_rules[found[0]]
                     rule_id, metric_label = r.id, r.label
+                    named = " ".join(near_text[h.start:h.end] for h in found[1] if h.end <= len(near_text)).lower()
+                    # the row label or column that names the metric itself is not a breakdown
+                    dims = [(k, v) for k, v in dims
+                            if not (v.lower() in named or _is_total(v) or
+                                    set(M.content_words(v.lower())) <= set(M.content_words(named + " total number of")))]
                     dims.extend(r.dimensions.items())
+                elif row_label and _is_total(row_label):
+                    dims = [(k, v) for k, v in dims if v != row_label]
                 header_bits = "; ".join(x for x in (table.caption or table.stub_header, col) if x)
                 quote = f"{row_text} [{header_bits}]" if header_bits else row_text
                 for q in qs:
                     unit, value = q.unit, q.value
-                    if unit == "count" and head_unit:
+                    if unit == "count" and row_unit_pct:
+                        unit = "percent"  # the row says it is a percentage, whatever the table's unit
+                    elif unit == "count" and head_unit:
                         unit = head_unit
-                    if head_scale and not re.search(r"million|billion|bn|\dm\b", q.surface, re.I):
+                    if head_scale and not row_unit_pct and not re.search(r"million|billion|bn|\dm\b", q.surface, re.I):
                         value *= head_scale
                     if unit == "usd" and q.surface.lstrip("-(").startswith("$") or unit == "usd" and head_unit == "usd":
                         unit = ctx.currency if head_unit == "usd" or q.surface.lstrip("-(").startswith("$") else unit
@@ -488,6 +561,27 @@ def _dedupe_dims(dims):
             continue
         seen.add((k, v))
         yield k, v
+
+
+_SUB_ROW = re.compile(r"^\s*(?:[-–—]\s|of which\b|ratio to\b|as (?:a )?%|as a percentage|% of\b|per cent of\b|share of\b)", re.I)
+_GENERIC_ROW = {"total", "totals", "grand", "all", "overall", "number", "sum"}
+
+
+def _is_total(label: str) -> bool:
+    return bool(re.fullmatch(r"(grand\s)?totals?:?|all|overall|sum", label.strip().lower()))
+
+
+def _shift(q: Quantity, by: int) -> Quantity:
+    span = (q.qualifier_span[0] - by, q.qualifier_span[1] - by) if q.qualifier_span else None
+    return replace(q, start=q.start - by, end=q.end - by, qualifier_span=span)
+
+
+def _mention_blanks(text: str, m: Mention) -> list[tuple[int, int]]:
+    """What of a period expression to leave out of a label: all of a 'since ...' phrase, else
+    just its dates and period words ("In 2021", "as of Dec. 31, 2021")."""
+    if m.kind in ("since", "as_of", "range", "year_to", "relative", "last_n"):
+        return [(m.start, m.end)]
+    return [(m.start, m.end)]
 
 
 def _unit_family(unit: str) -> str:

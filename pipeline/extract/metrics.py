@@ -22,10 +22,13 @@ either neither nor very much many can could would should will may might must do 
 according since until after before during between through across within without among amongst
 upon onto via including include includes included i you he she his her them us my your""".split())
 KEEP = {"not", "no", "non", "new", "total", "unique", "other", "public", "per", "all"}
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’&/.-]*[A-Za-z]|[A-Za-z]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’&/.-]*[A-Za-z0-9]|[A-Za-z]")
 _VERBISH = re.compile(r"^(?:involved|were|was|are|is|had|have|has|resolved|came|remained|received|"
                       r"reported|accounted|made|said|lived|stood|fell|rose|increased|decreased)$", re.I)
 MAX_WORDS = 12
+# words a clause can have and still be an elided repeat of the figure before it
+_ELIDED = {"it", "received", "receives", "reached", "rose", "fell", "grew", "increased", "decreased",
+           "number", "this", "total", "was", "were", "had", "stood", "up", "down", "more", "another"}
 
 
 def content_words(text: str) -> list[str]:
@@ -66,8 +69,10 @@ def prose_label(sentence: str, clause: tuple[int, int], q_span: tuple[int, int],
 
     after = content_words(text_of(qe, ce))[:8]
     before = content_words(text_of(cs, qs))[-6:]
-    coordinated = re.match(r"\s*(?:and|or|,)\b", sentence[cs:qs]) is not None or sentence[cs:cs + 1] in ",;"
-    if prev_label and coordinated and len(after) <= 1 and not before[1:]:
+    own = [w.lower() for w in before + after]
+    if prev_label and all(w in _ELIDED for w in own):
+        # "...; in CY 2021, it received 29.3 million", "5,127 individuals and more than 90,000 since
+        # it began": an elided repeat of the figure before it
         # "... 5,127 individuals and more than 90,000 since it began": the same thing again
         words = prev_label.split() + after
         return clip(list(dict.fromkeys(words)), MAX_WORDS + 2)

@@ -26,7 +26,7 @@ def build_nlp():
             nlp.add_pipe("sentencizer")
     else:
         nlp = spacy.blank("en")
-        nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "。", ";"]})
+        nlp.add_pipe("sentencizer")
     return nlp
 
 

@@ -78,7 +78,7 @@ class Scanner:
             rf"(?P<neg>(?<![\w.,])[-−–](?=[$£€\d]))?(?P<cur>(?:{cur_pre})\s?)?"
             rf"(?P<num>{_NUMERAL})"
             rf"(?:(?P<pct>\s?(?:%|per\s?cent\b|percent\b|pc\b))"
-            rf"|(?P<scale>\s?(?:{scale})(?:\b|(?=[a-z]{{3}})(?!aire))|(?<=\d)(?:{short_scale})\b)"
+            rf"|(?P<scale>\s?(?:{scale})(?:\b|(?=[a-z]{{3}})(?!aire))|(?<=\d)(?-i:{short_scale})\b)"
             rf"(?P<cur2>\s(?:{cur_suf})\b)?"
             rf"|(?P<pence>(?<=\d)p)\b"
             rf"|(?P<unit>\s?(?:{units})(?![a-z]))"
@@ -174,8 +174,12 @@ class Scanner:
             if res is None:
                 continue
             # the second half of "117-103" or "2006/7" is whatever the first half was
-            if isinstance(last, NonQuantity) and isinstance(res, Quantity) and \
-                    re.fullmatch(r"[-–/]", text[last.end:res.start]) and last.reason != "footnote marker":
+            if isinstance(last, NonQuantity) and isinstance(res, Quantity) and last.reason != "footnote marker" and (
+                    re.fullmatch(r"[-–/]", text[last.end:res.start]) or
+                    # a list of codes after "section": 2251, 2251A, 2252B, or 2260
+                    last.reason.startswith(("section", "part of a name")) and res.unit == "count"
+                    and re.fullmatch(r"[A-Za-z]?,\s(?:or\s|and\s)?", text[last.end:res.start])
+                    and re.fullmatch(r"\d+", res.surface) and len(res.surface) == len(last.surface)):
                 res = NonQuantity(res.start, res.end, res.surface, last.reason)
             (quantities if isinstance(res, Quantity) else skipped).append(res)
             taken.append((res.start, res.end))
@@ -310,6 +314,9 @@ class Scanner:
             q_unit = "percent"
         elif m.group("unit"):
             q_unit = lex.units[m.group("unit").strip().lower()]
+        if m.group("scale") and not m.group("cur") and m.group("scale") in lex.short_scales \
+                and len(m.group("scale")) == 1:
+            return skip("part of a name or code (letters after the digits)")  # "5m" without a currency
         if m.group("scale"):
             sc = m.group("scale").strip().lower()
             mult = lex.scales.get(sc) or lex.short_scales.get(sc)

@@ -158,7 +158,7 @@ class _Walker:
                 self.last_heading = text
 
     def text(self, s: str, in_link: bool) -> None:
-        s = s.translate(_C1)
+        s = re.sub(r"\s+", " ", s.translate(_C1))  # source line breaks are spaces in HTML
         self.buf.append(s)
         if in_link:
             self.link_chars += len(s.strip())

@@ -70,12 +70,10 @@ def _page_words(page) -> list[Word]:
     return [Word.from_plumber(w) for w in words if w["text"].strip()]
 
 
-def _split_markers(words: list[Word]) -> tuple[list[Word], list[Word]]:
-    """Superscript footnote markers: short digit runs in a much smaller type than the page's text."""
+def _split_markers(words: list[Word], common: float) -> tuple[list[Word], list[Word]]:
+    """Superscript footnote markers: short digit runs in a much smaller type than the body text."""
     if not words:
         return [], []
-    sizes = Counter(round(w.size) for w in words for _ in w.text)
-    common = sizes.most_common(1)[0][0]
     normal, markers = [], []
     for w in words:
         if re.fullmatch(r"\d{1,2}(,\s?\d{1,2})*\*?", w.text) and w.size < 0.72 * common:
@@ -216,21 +214,20 @@ def _ingest(pdf, path, source, sha256) -> Document:
     meta = pdf.metadata or {}
     if not pdf.pages:
         raise IngestError(path, "PDF has no pages")
+    page_words = [(page, _page_words(page)) for page in pdf.pages]
+    sizes = Counter()
+    for _, words in page_words:
+        for w in words:
+            sizes[round(w.size * 2) / 2] += len(w.text)
+    if not sizes:
+        raise IngestError(path, "PDF has no extractable text (scanned images only?)")
+    body_size = sizes.most_common(1)[0][0]
     pages = []
-    all_words: list[Word] = []
-    for page in pdf.pages:
-        words = _page_words(page)
-        normal, markers = _split_markers(words)
+    for page, words in page_words:
+        normal, markers = _split_markers(words, body_size)
         lines = _attach_markers(group_lines(normal), markers) if normal else [
             Line(words=[m], kind="marker") for m in markers]
         pages.append((page, lines))
-        all_words.extend(normal)
-    if not all_words:
-        raise IngestError(path, "PDF has no extractable text (scanned images only?)")
-    sizes = Counter()
-    for w in all_words:
-        sizes[round(w.size * 2) / 2] += len(w.text)
-    body_size = sizes.most_common(1)[0][0]
     _mark_furniture(pages)
 
     builder = DocumentBuilder(source, sha256, "pdf")
