@@ -25,6 +25,24 @@ GENERIC_RULE = {"count": "generic.count.v1", "percent": "generic.percent.v1", "r
 _CLAUSE_SEP = re.compile(r";|:(?=\s)|,(?=\s)|\(|\bwhile\b|\bwhereas\b|\bbut\b|\bvs\.?|\bversus\b|"
                          r"\band\b|\bwith\b|—|–(?=\s)", re.I)
 _DATA_WORDS = re.compile(r"\b(data|figures|statistics|snapshot|chart|table|numbers|totals?)\b", re.I)
+# A sentence that says where its figures come from ("In the 2018 census", "As of January 31,
+# 2023") sets the period for the sentences after it in the paragraph; others (a projection
+# "by 2050", an event "in March 2018") do not.
+_SOURCE_WORDS = re.compile(r"\b(census|survey|estimates?|data|figures|statistics|fiscal year|financial year|"
+                           r"reporting period|year ended|year ending)\b", re.I)
+
+
+_PROJECTION = re.compile(r"\b(projected|forecasts?|expected to|will|would|target|predicted|by \d{4})\b", re.I)
+
+
+def _carries(text: str, mentions: list[Mention], period: Period | None, quantities) -> bool:
+    """Does this sentence's period govern the sentences after it in its section? Yes if it
+    states one period and reports figures (or says where they come from), unless it projects."""
+    if period is None or _PROJECTION.search(text):
+        return False
+    if any(m.kind == "as_of" for m in mentions) or _SOURCE_WORDS.search(text):
+        return True
+    return False
 _TLD_CURRENCY = {".nz": "nzd", ".au": "aud", ".ca": "cad", ".sg": "sgd", ".hk": "hkd"}
 
 
@@ -66,6 +84,7 @@ class _Ctx:
     currency: str
     fiscal_end_month: int | None = None
     sections: list[_Section] = field(default_factory=list)
+    running: Period | None = None  # the last period a sentence of this section stated
 
     def section_period(self) -> Period | None:
         for s in reversed(self.sections):
@@ -113,7 +132,7 @@ class Extractor:
         as_of_inferred = meta.as_of_inferred
         if as_of is None and reference is not None:
             as_of, as_of_inferred = reference, True
-        title = meta.title or doc.title or ""
+        title = doc.title or meta.title or ""
         ctx = _Ctx(doc=doc, meta=meta, title_period=single_period(find_mentions(title)) if title else None,
                    reference=reference, as_of=as_of, as_of_inferred=as_of_inferred,
                    currency=meta.currency or _url_currency(meta.url) or "usd")
@@ -173,6 +192,7 @@ class Extractor:
     # -- context -------------------------------------------------------------------------
     def _enter_heading(self, ctx: _Ctx, block: Block, blocks: list[Block], i: int, datelines: set[int]) -> None:
         level = block.level or 2
+        ctx.running = None
         while ctx.sections and ctx.sections[-1].level >= level:
             ctx.sections.pop()
         mentions = find_mentions(block.text, ctx.fiscal_end_month)
@@ -227,7 +247,7 @@ class Extractor:
                                    surface=sk.surface, reason=sk.reason,
                                    context=_norm(text_all[max(0, sk.start - 50):sk.end + 50])))
         hits = self.matcher(sdoc)
-        carry: Period | None = intro
+        carry: Period | None = intro or ctx.running
         for si, sent in enumerate(sdoc.sents):
             s0, s1 = sent.start_char, sent.end_char
             text = text_all[s0:s1]
@@ -242,8 +262,8 @@ class Extractor:
                 # a section's lead sentence about its figures sets the section's period
                 ctx.sections[-1].period = as_year(sent_period)
             if not quantities:
-                if sent_period is not None:
-                    carry = sent_period
+                if _carries(text, mentions, sent_period, quantities):
+                    carry = ctx.running = sent_period
                 continue
             subject = None
             prev = None
@@ -273,8 +293,8 @@ class Extractor:
                     qualifier = quantities[qi - 1].qualifier
                 out.append(self._obs(ctx, abs0 + q.start, abs0 + q.end, _norm(text), q, unit, qualifier, rule, label,
                                      dims, period, ptype_inferred, list(q.flags), "prose"))
-            if sent_period is not None:
-                carry = sent_period
+            if _carries(text, mentions, sent_period, quantities):
+                carry = ctx.running = sent_period
         ranges = [m.period for m in all_mentions if m.period and m.role != "base" and m.kind == "range"]
         self._last_sentence_period = ranges[-1] if ranges else None
         return out, skipped
@@ -303,6 +323,11 @@ class Extractor:
         own = [(m, p) for m, p in resolved if cs <= m.start < ce]
         wide = [(m, p) for m, p in resolved if wide_start <= m.start < ce]
 
+        # a period right after the figure ("3.7% in 2007") wins over everything else
+        tight = [(m, p) for m, p in own if m.start >= q.end and p is not None and m.kind != "since"
+                 and re.fullmatch(r"\s*(?:in|during|for|by|as of|as at|at)?\s*", text[q.end:m.start], re.I)]
+        if tight:
+            return self._pair(text, q, qi, qs, tight[0][1]), tight[0][1].inferred
         # "since ..." in the figure's clause, or opening the sentence before it, makes it cumulative
         since = next(((m, p) for m, p in own if m.kind == "since"), None)
         if since is None:
@@ -335,6 +360,17 @@ class Extractor:
         if following:
             p = following[0][1]
             return self._pair(text, q, qi, qs, p), p.inferred
+        # "from 80 years to 85 years in 2050": the starting figure is not at the end's date
+        if qi + 1 < len(qs) and re.search(r"\bfrom\s*$", text[max(0, q.start - 8):q.start].lower()) and \
+                re.fullmatch(r"\s*to\s*", text[q.end:qs[qi + 1].start].lower()):
+            return (carry, carry.inferred) if carry else (None, False)
+        # "... a total of 14,902 incidents involving 18,867 children since we began tracking in 2005":
+        # a "since" later in the sentence, with no other date between, covers this figure too
+        later_since = [(m, p) for m, p in resolved if m.kind == "since" and m.start >= q.end]
+        if later_since and not any(p is not None and m.kind != "since" and q.end <= m.start < later_since[0][0].start
+                                   for m, p in resolved):
+            p = later_since[0][1]
+            return (p, p.inferred) if p else (None, False)
         # a period that opens the sentence ("In 2021, ...", "As of January 31, 2023, ...")
         lead = [(m, p) for m, p in resolved if m.start < 25 and p is not None and m.kind != "since"]
         if lead:
@@ -400,6 +436,8 @@ class Extractor:
                 continue
             if r.cumulative is not None and cumulative_ is not None and r.cumulative != cumulative_:
                 continue
+            if r.part and near is None and kind == "table":
+                continue  # a total row is not one of the parts
             f = by_rule[ri]
             near_hits = [h for h in f.get("patterns", []) if inside(h)]
             if not near_hits:
@@ -477,16 +515,10 @@ class Extractor:
                         period = as_year(cand)
                         break
                 col_clean = M.strip_period_words(col)
-                dims = []
-                if row.section:
-                    dims.append(("section", M.strip_period_words(row.section)))
-                row_label = M.strip_period_words(row.label) or row.label
-                if row_label:
-                    dims.append((rkey, row_label))
-                if col_clean and col_clean.lower() not in label.lower():
-                    dims.append(("column", col_clean))
-                if cell.label:
-                    dims.append(("detail", cell.label))
+                row_label = M.strip_period_words(row.label)  # "CY2022 (1/1/22-12/31/22)" is a period, not a breakdown
+                parts = [(rkey, row_label, row.label), ("column", col_clean, col), ("detail", cell.label or "", cell.label or "")]
+                if col_clean.lower() in label.lower():
+                    parts[1] = ("column", "", col)
                 near_text = " | ".join(x for x in (row.label, cell.label, col, row.section) if x)
                 ctx_text = " | ".join(x for x in (table.caption, table.stub_header, doc.title) if x)
                 # a row that only says "Total" (or a period) is about what the table's title says
@@ -500,17 +532,28 @@ class Extractor:
                 found = rule_cache[key]
                 metric_label = label
                 rule_id = "generic.table_cell.v1"
+                named_spans: list[tuple[int, int]] = []
                 if found is not None:
                     r = self.rules.metric_rules[found[0]]
                     rule_id, metric_label = r.id, r.label
-                    named = " ".join(near_text[h.start:h.end] for h in found[1] if h.end <= len(near_text)).lower()
+                    named_spans = [(h.start, h.end) for h in found[1] if h.end <= len(near_text)]
+                dims = [("section", M.strip_period_words(row.section))] if row.section else []
+                pos = 0
+                spans = {}
+                for name, raw_text in (("row", row.label), ("detail", cell.label), ("column", col), ("section", row.section)):
+                    if raw_text:
+                        spans[name] = (pos, pos + len(raw_text))
+                        pos += len(raw_text) + 3
+                for (k, v, raw_text), name in zip(parts, ("row", "column", "detail")):
+                    if not v or _is_total(v):
+                        continue
+                    a, b = spans.get(name, (-1, -1))
                     # the row label or column that names the metric itself is not a breakdown
-                    dims = [(k, v) for k, v in dims
-                            if not (v.lower() in named or _is_total(v) or
-                                    set(M.content_words(v.lower())) <= set(M.content_words(named + " total number of")))]
-                    dims.extend(r.dimensions.items())
-                elif row_label and _is_total(row_label):
-                    dims = [(k, v) for k, v in dims if v != row_label]
+                    if any(a <= x and y <= b for x, y in named_spans):
+                        continue
+                    dims.append((k, v))
+                if found is not None:
+                    dims.extend(self.rules.metric_rules[found[0]].dimensions.items())
                 header_bits = "; ".join(x for x in (table.caption or table.stub_header, col) if x)
                 quote = f"{row_text} [{header_bits}]" if header_bits else row_text
                 for q in qs:

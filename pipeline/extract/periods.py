@@ -184,7 +184,7 @@ def find_mentions(text: str, fiscal_end_month: int | None = None) -> list[Mentio
         before = re.split(r"[.!?]\s", before)[-1]  # within the sentence
         # a comparison base: "increased more than 40% from 2020", "up by 5% on 2004 figures"
         if re.search(r"\b(than|compared (?:to|with)|versus|vs\.?|relative to)\s$", before) or (
-                re.search(r"\b(from|on|over)\s$", before) and _CHANGE.search(before)):
+                re.search(r"\b(from|on|over)\s(?:the\s)?$", before) and _CHANGE.search(before)):
             men.role = "base"
     return found
 

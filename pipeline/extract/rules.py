@@ -70,6 +70,8 @@ class MetricRule(BaseModel):
     units: list[str] | None = None
     dimensions: dict[str, str] = Field(default_factory=dict)
     cumulative: bool | None = Field(default=None, description="only cumulative (true) / only not (false)")
+    part: bool = Field(default=False, description="names a part of a table's total (a row such as 'U.S.'): "
+                                                  "never applied to the total row")
     description: str | None = None
 
     @field_validator("patterns", "context", "exclude", mode="before")

@@ -1,0 +1,1 @@
+"""Dataset versions: immutable folders under extracted/, a cache, the changelog and diffs."""

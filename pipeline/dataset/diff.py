@@ -1,0 +1,112 @@
+"""`facts diff`: facts added, removed and changed (value, status) between two versions."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DatasetError
+from ..models import Fact
+from .io import read_csv
+from .store import list_versions, resolve_version
+
+
+@dataclass
+class FactChange:
+    fact_id: str
+    change: str  # added, removed, changed
+    metric: str
+    metric_label: str
+    dimensions: str
+    period_end: str
+    old_value: float | None = None
+    new_value: float | None = None
+    old_status: str = ""
+    new_status: str = ""
+    unit: str = ""
+
+
+@dataclass
+class Diff:
+    old: str | None
+    new: str
+    changes: list[FactChange] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for c in self.changes if c.change == kind)
+
+
+def diff_facts(old: list[Fact], new: list[Fact]) -> list[FactChange]:
+    a = {f.fact_id: f for f in old}
+    b = {f.fact_id: f for f in new}
+    out = []
+    for fid in sorted(set(a) | set(b), key=lambda k: ((b.get(k) or a.get(k)).metric_label, k)):
+        fa, fb = a.get(fid), b.get(fid)
+        f = fb or fa
+        base = dict(fact_id=fid, metric=f.metric, metric_label=f.metric_label, dimensions=f.dimensions,
+                    period_end=f.period_end.isoformat() if f.period_end else "", unit=f.unit)
+        if fa is None:
+            out.append(FactChange(change="added", new_value=fb.value, new_status=fb.status, **base))
+        elif fb is None:
+            out.append(FactChange(change="removed", old_value=fa.value, old_status=fa.status, **base))
+        elif fa.value != fb.value or fa.status != fb.status:
+            out.append(FactChange(change="changed", old_value=fa.value, new_value=fb.value, old_status=fa.status,
+                                  new_status=fb.status, **base))
+    return out
+
+
+def load_facts(version_dir: Path) -> list[Fact]:
+    path = version_dir / "facts.csv"
+    if not path.exists():
+        raise DatasetError(path, "missing: not a complete dataset version")
+    return read_csv(path, Fact)
+
+
+def diff_versions(out_dir, old: str | None = None, new: str | None = None) -> Diff:
+    out_dir = Path(out_dir)
+    versions = list_versions(out_dir)
+    if not versions:
+        raise DatasetError(out_dir, "no dataset versions yet (run `facts run`)")
+    new_v = resolve_version(out_dir, new) if new else versions[-1]
+    if old:
+        old_v = resolve_version(out_dir, old)
+    else:
+        earlier = [v for v in versions if v < new_v]
+        old_v = earlier[-1] if earlier else None
+    new_facts = load_facts(out_dir / new_v)
+    old_facts = load_facts(out_dir / old_v) if old_v else []
+    return Diff(old_v, new_v, diff_facts(old_facts, new_facts))
+
+
+def _fmt(v: float | None) -> str:
+    return "" if v is None else f"{v:,.10g}"
+
+
+def format_diff_text(d: Diff) -> str:
+    lines = [f"facts diff {d.old or '(nothing)'} -> {d.new}: {d.count('added')} added, "
+             f"{d.count('removed')} removed, {d.count('changed')} changed"]
+    sign = {"added": "+", "removed": "-", "changed": "~"}
+    for c in d.changes:
+        what = f"{c.metric_label or c.metric}" + (f" [{c.dimensions}]" if c.dimensions else "") + \
+            (f" {c.period_end}" if c.period_end else "")
+        if c.change == "added":
+            val = f"{_fmt(c.new_value)} {c.unit} ({c.new_status})"
+        elif c.change == "removed":
+            val = f"{_fmt(c.old_value)} {c.unit} ({c.old_status})"
+        else:
+            val = f"{_fmt(c.old_value)} ({c.old_status}) -> {_fmt(c.new_value)} ({c.new_status}) {c.unit}"
+        lines.append(f"{sign[c.change]} {what}: {val}")
+    return "\n".join(lines) + "\n"
+
+
+def format_diff_csv(d: Diff) -> str:
+    buf = io.StringIO()
+    cols = ["change", "fact_id", "metric", "metric_label", "dimensions", "period_end", "unit",
+            "old_value", "new_value", "old_status", "new_status"]
+    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+    w.writeheader()
+    for c in d.changes:
+        w.writerow({k: ("" if getattr(c, k) is None else getattr(c, k)) for k in cols})
+    return buf.getvalue()

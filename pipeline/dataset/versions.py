@@ -1,0 +1,189 @@
+"""Writing a dataset version: what `facts run` does once documents are read.
+
+Load inputs (rules, manifest, documents) / process (cached per document, on the chosen
+executor; reconcile) / save outputs (a new immutable version folder, CHANGELOG.md, LATEST) --
+or save nothing when documents, rules and code are all as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..documents import find_entry, list_documents, source_meta
+from ..errors import FactpipeError, IngestError
+from ..executors import Task, run_tasks
+from ..extract.rules import load_rules
+from ..manifest import load_manifest
+from ..models import ConflictMember, Fact, Observation
+from ..reconcile import SourceInfo, reconcile
+from ..reconcile.resolutions import load_resolutions
+from . import changelog
+from .cache import Cache, cache_key
+from .datapackage import datapackage
+from .diff import diff_facts
+from .io import CONFLICT_COLUMNS, FACT_COLUMNS, OBSERVATION_COLUMNS, SKIPPED_COLUMNS, read_csv, to_csv
+from .store import LATEST, clean_tmp, latest, locked, new_tmp_dir, next_version, publish, write_atomic
+
+FILES = {"observations": "observations.csv", "facts": "facts.csv", "conflicts": "conflicts.csv",
+         "skipped": "skipped.csv"}
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_run(version_dir: Path) -> dict | None:
+    try:
+        return json.loads((version_dir / "run.json").read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def write_run(opts, progress):
+    from ..run import DocResult, RunResult, code_version
+
+    out = Path(opts.out_dir)
+    raw = Path(opts.raw_dir)
+    if not raw.is_dir():
+        raise FactpipeError(raw, "raw folder not found")
+    with locked(out):
+        clean_tmp(out)
+        rules = load_rules(opts.rules_dir)
+        resolutions = load_resolutions(opts.rules_dir)
+        manifest = load_manifest(raw)
+        prev = latest(out)
+        prev_run = read_run(out / prev) if prev else None
+        cache = Cache(out)
+        cv = code_version()
+        paths = list_documents(raw)
+        docs, tasks, keys, results = [], [], {}, {}
+        for path in paths:
+            name = path.relative_to(raw).as_posix()
+            entry = find_entry(manifest, name)
+            sha = _sha256_file(path)
+            key = cache_key(sha, rules.hash, cv, entry.model_dump_json() if entry else "", opts.max_bytes)
+            keys[name] = key
+            doc = {"source": name, "sha256": sha, "title": entry.title if entry and entry.title else None,
+                   "publisher": entry.publisher if entry else None, "url": entry.url if entry else None,
+                   "published": entry.published.isoformat() if entry and entry.published else None,
+                   "published_inferred": bool(entry and entry.published_inferred),
+                   "as_of": entry.as_of.isoformat() if entry and entry.as_of else None,
+                   "authority": entry.authority if entry else 0, "status": "processed", "error": None,
+                   "pages": 0, "observations": 0}
+            docs.append(doc)
+            hit = cache.get(key) if opts.use_cache else None
+            if hit is not None:
+                results[name] = DocResult(source=name, sha256=sha, observations=hit["observations"],
+                                          skipped=hit["skipped"], title=hit["title"], pages=hit["pages"])
+                doc["status"] = "reused"
+                progress(f"reused     {name}", 2)
+            else:
+                tasks.append(Task(str(path), name, source_meta(entry), str(opts.rules_dir), opts.max_bytes))
+        if tasks:
+            progress(f"processing {len(tasks)} of {len(paths)} documents "
+                     f"({opts.executor}{', ' + str(opts.jobs) + ' jobs' if opts.jobs else ''})", 1)
+        started = time.perf_counter()
+        done = [0]
+
+        def on_done(o):
+            done[0] += 1
+            if o.error:
+                progress(f"[{done[0]}/{len(tasks)}] failed     {o.name}: {o.error}", 1)
+            else:
+                progress(f"[{done[0]}/{len(tasks)}] processed  {o.name} ({len(o.result.observations)} observations)", 2)
+                if len(tasks) >= 20 and done[0] % max(1, len(tasks) // 10) == 0:
+                    progress(f"  {done[0]}/{len(tasks)} documents ({time.perf_counter() - started:.0f}s)", 1)
+
+        errors: list[FactpipeError] = []
+        for o in run_tasks(tasks, executor=opts.executor, jobs=opts.jobs, scheduler=opts.scheduler, on_done=on_done):
+            doc = next(d for d in docs if d["source"] == o.name)
+            if o.error:
+                doc["status"], doc["error"] = "failed", o.error
+                errors.append(IngestError(raw / o.name, o.error))
+            else:
+                results[o.name] = o.result
+                cache.put(keys[o.name], o.result)
+        for doc in docs:
+            r = results.get(doc["source"])
+            if r is not None:
+                doc["pages"], doc["observations"] = r.pages, len(r.observations)
+                doc["title"] = doc["title"] or r.title
+
+        manifest_hash = hashlib.sha256(
+            json.dumps([s.model_dump(mode="json", exclude={"retrieved"}) for s in manifest.sources],
+                       sort_keys=True).encode()).hexdigest()
+        signature = hashlib.sha256(json.dumps(
+            {"docs": sorted((d["source"], d["sha256"]) for d in docs), "rules": rules.hash, "code": cv,
+             "manifest": manifest_hash, "max_bytes": opts.max_bytes}, sort_keys=True).encode()).hexdigest()
+        if prev_run and prev_run.get("signature") == signature:
+            return RunResult(prev, f"no changes: {out / prev} is current (same documents, rules and code)", errors)
+
+        # A document that fails now keeps what the previous version knew of it, marked stale.
+        prev_obs = read_csv(out / prev / FILES["observations"], Observation) if prev else []
+        stale = {d["source"] for d in docs if d["status"] == "failed"} & {o.source for o in prev_obs}
+        for d in docs:
+            if d["source"] in stale:
+                d["status"] = "stale"
+        observations = [o for r in results.values() for o in r.observations] + \
+            [o for o in prev_obs if o.source in stale]
+        observations.sort(key=lambda o: (o.source, o.char_start, o.char_end, o.rule))
+        skipped = sorted((s for r in results.values() for s in r.skipped), key=lambda s: (s.source, s.char_start))
+        sources = {d["source"]: SourceInfo(authority=d["authority"],
+                                           published=datetime.fromisoformat(d["published"]).date() if d["published"] else None)
+                   for d in docs}
+        facts, conflicts = reconcile(observations, sources, resolutions, stale)
+
+        version = next_version(out)
+        prev_facts = read_csv(out / prev / FILES["facts"], Fact) if prev else []
+        prev_conflicts = read_csv(out / prev / FILES["conflicts"], ConflictMember) if prev else []
+        changes = diff_facts(prev_facts, facts)
+        counts = {k: sum(1 for c in changes if c.change == k) for k in ("added", "removed", "changed")}
+        open_now = {c.conflict_id for c in conflicts if c.status == "open"}
+        open_before = {c.conflict_id for c in prev_conflicts if c.status == "open"}
+        run = {
+            "version": version, "previous": prev,
+            "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "code_version": cv, "rules_hash": rules.hash, "manifest_hash": manifest_hash, "signature": signature,
+            "documents": docs,
+            "counts": {"documents": len(docs), "observations": len(observations), "facts": len(facts),
+                       "facts_by_status": {s: sum(1 for f in facts if f.status == s)
+                                           for s in ("single", "agreed", "conflict", "resolved")},
+                       "stale_facts": sum(1 for f in facts if f.stale),
+                       "conflicts_open": len(open_now),
+                       "conflicts_resolved": len({c.conflict_id for c in conflicts if c.status == "resolved"})},
+            "changes": counts,
+        }
+        tmp = new_tmp_dir(out)
+        try:
+            (tmp / FILES["observations"]).write_text(to_csv(observations, OBSERVATION_COLUMNS), encoding="utf-8")
+            (tmp / FILES["facts"]).write_text(to_csv(facts, FACT_COLUMNS), encoding="utf-8")
+            (tmp / FILES["conflicts"]).write_text(to_csv(conflicts, CONFLICT_COLUMNS), encoding="utf-8")
+            (tmp / FILES["skipped"]).write_text(to_csv(skipped, SKIPPED_COLUMNS), encoding="utf-8")
+            (tmp / "datapackage.json").write_text(datapackage(version, FILES), encoding="utf-8")
+            (tmp / "run.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
+            from ..report import render_version
+            (tmp / "report.html").write_text(render_version(tmp, raw_dir=raw, previous=out / prev if prev else None),
+                                             encoding="utf-8")
+            dest = publish(tmp, out, version)
+        except BaseException:
+            import shutil
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        changelog.prepend(out, changelog.entry(version, run, prev_run, counts, len(open_now - open_before),
+                                               len(open_before - open_now)))
+        write_atomic(out / LATEST, version + "\n")
+        n_reused = sum(1 for d in docs if d["status"] == "reused")
+        n_failed = sum(1 for d in docs if d["status"] in ("failed", "stale"))
+        summary = (f"wrote {dest}: {len(docs)} documents ({len(docs) - n_reused - n_failed} processed, {n_reused} reused, "
+                   f"{n_failed} failed), {len(observations)} observations, {len(facts)} facts "
+                   f"({counts['added']} added, {counts['removed']} removed, {counts['changed']} changed), "
+                   f"{len(open_now)} open conflicts")
+        return RunResult(version, summary, errors)

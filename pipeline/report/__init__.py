@@ -1,0 +1,29 @@
+"""The review report: one self-contained HTML page per dataset version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..dataset.store import resolve_version, latest, list_versions, write_atomic
+from ..errors import DatasetError
+
+
+def render_version(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None) -> str:
+    from .render import render
+
+    return render(Path(version_dir), raw_dir=Path(raw_dir) if raw_dir else None, previous=previous)
+
+
+def write_report(out_dir, version: str | None = None, out_file=None, raw_dir=None) -> Path:
+    out_dir = Path(out_dir)
+    versions = list_versions(out_dir)
+    if not versions:
+        raise DatasetError(out_dir, "no dataset versions yet (run `facts run`)")
+    name = resolve_version(out_dir, version) if version else (latest(out_dir) or versions[-1])
+    earlier = [v for v in versions if v < name]
+    html = render_version(out_dir / name, raw_dir=raw_dir, previous=out_dir / earlier[-1] if earlier else None)
+    target = Path(out_file) if out_file else out_dir / name / "report.html"
+    if out_file is None and target.exists():
+        return target  # a version folder is never modified once written
+    write_atomic(target, html)
+    return target
