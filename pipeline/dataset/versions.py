@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +32,13 @@ from .store import LATEST, clean_tmp, latest, locked, new_tmp_dir, next_version,
 
 FILES = {"observations": "observations.csv", "facts": "facts.csv", "conflicts": "conflicts.csv",
          "skipped": "skipped.csv"}
+
+
+def _checkpoint(stage: str) -> None:
+    """Fault injection for the crash-safety tests: FACTPIPE_KILL_AT=<stage> makes the run SIGKILL
+    itself there (stages: extracted, written, published, changelog)."""
+    if os.environ.get("FACTPIPE_KILL_AT") == stage:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _sha256_file(path: Path) -> str:
@@ -140,6 +149,7 @@ def write_run(opts, progress):
                                            published=datetime.fromisoformat(d["published"]).date() if d["published"] else None)
                    for d in docs}
         facts, conflicts = reconcile(observations, sources, resolutions, stale)
+        _checkpoint("extracted")
 
         version = next_version(out)
         prev_facts = read_csv(out / prev / FILES["facts"], Fact) if prev else []
@@ -172,13 +182,16 @@ def write_run(opts, progress):
             from ..report import render_version
             (tmp / "report.html").write_text(render_version(tmp, raw_dir=raw, previous=out / prev if prev else None),
                                              encoding="utf-8")
+            _checkpoint("written")
             dest = publish(tmp, out, version)
         except BaseException:
             import shutil
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        _checkpoint("published")
         changelog.prepend(out, changelog.entry(version, run, prev_run, counts, len(open_now - open_before),
                                                len(open_before - open_now)))
+        _checkpoint("changelog")
         write_atomic(out / LATEST, version + "\n")
         n_reused = sum(1 for d in docs if d["status"] == "reused")
         n_failed = sum(1 for d in docs if d["status"] in ("failed", "stale"))
