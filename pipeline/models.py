@@ -131,6 +131,7 @@ class Observation(Model):
     char_start: int
     char_end: int
     quote: str
+    quote_offset: int | None = None  # where the figure starts in the quote
     surface: str
     value: float
     unit: str
@@ -145,6 +146,9 @@ class Observation(Model):
     rule: str
     flags: str = ""
     kind: Literal["prose", "table"] = "prose"
+    # PDF only: the printed region of the figure ("x0 top x1 bottom", points from the page's
+    # top-left), its table row or text line; the review report crops the page around it
+    bbox: str = ""
 
 
 class Skipped(Model):

@@ -61,3 +61,49 @@ def facts(*args, cwd=None, input=None, env=None, timeout=600):
     e.update(env or {})
     return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd or ROOT,
                           capture_output=True, text=True, input=input, env=e, timeout=timeout)
+
+
+PAGE_2020 = "001_f37116a4be8a75c9.txt"
+PAGE_2021 = "003_e4de62413ed41204.txt"
+
+
+def make_raw(tmp_path: Path, names: list[str]) -> Path:
+    """A raw folder holding some corpus documents and their manifest entries."""
+    import shutil
+
+    import yaml
+
+    raw = tmp_path / "raw"
+    raw.mkdir(exist_ok=True)
+    manifest = yaml.safe_load((RAW / "sources.yaml").read_text())
+    manifest["sources"] = [s for s in manifest["sources"] if s["file"] in names]
+    (raw / "sources.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False))
+    for n in names:
+        (raw / n).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(corpus_file(n), raw / n)
+    return raw
+
+
+def run_facts(raw, out, *extra, env=None, rules=RULES):
+    return facts("run", "--raw", raw, "--out", out, "--rules", rules, "--jobs", "1", *extra, env=env)
+
+
+@pytest.fixture(scope="session")
+def scenario(tmp_path_factory):
+    """v0001 from the 2020 and 2021 web pages; v0002 after adding the CY 2022 transparency report."""
+    import shutil
+
+    import yaml
+
+    tmp = tmp_path_factory.mktemp("scenario")
+    raw, out = make_raw(tmp, [PAGE_2020, PAGE_2021]), tmp / "extracted"
+    r1 = run_facts(raw, out)
+    assert r1.returncode == 0, r1.stderr
+    shutil.copy(corpus_file(TRANSPARENCY), raw / TRANSPARENCY)
+    entry = next(s for s in yaml.safe_load((RAW / "sources.yaml").read_text())["sources"] if s["file"] == TRANSPARENCY)
+    m = yaml.safe_load((raw / "sources.yaml").read_text())
+    m["sources"].append(entry)
+    (raw / "sources.yaml").write_text(yaml.safe_dump(m, sort_keys=False))
+    r2 = run_facts(raw, out, "-v")
+    assert r2.returncode == 0, r2.stderr
+    return {"raw": raw, "out": out, "r1": r1, "r2": r2}

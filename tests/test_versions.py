@@ -10,25 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import RAW, RULES, TRANSPARENCY, corpus_file, facts
-
-PAGE_2020 = "001_f37116a4be8a75c9.txt"
-PAGE_2021 = "003_e4de62413ed41204.txt"
-
-
-def _raw(tmp_path: Path, names: list[str]) -> Path:
-    raw = tmp_path / "raw"
-    raw.mkdir(exist_ok=True)
-    manifest = yaml.safe_load((RAW / "sources.yaml").read_text())
-    manifest["sources"] = [s for s in manifest["sources"] if s["file"] in names]
-    (raw / "sources.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False))
-    for n in names:
-        shutil.copy(corpus_file(n), raw / n)
-    return raw
-
-
-def _run(raw, out, *extra, env=None, rules=RULES):
-    return facts("run", "--raw", raw, "--out", out, "--rules", rules, "--jobs", "1", *extra, env=env)
+from conftest import PAGE_2020, PAGE_2021, RULES, TRANSPARENCY, facts, run_facts as _run
 
 
 def _rows(path: Path) -> list[dict]:
@@ -50,24 +32,6 @@ def _fact(version: Path, metric: str, end: str, dims: str = "", ptype: str = "ca
             and f["dimensions"] == dims and f["period_type"] == ptype]
     assert len(rows) == 1, rows
     return rows[0]
-
-
-@pytest.fixture(scope="module")
-def scenario(tmp_path_factory):
-    """v0001 from the two web pages; v0002 after adding the CY 2022 transparency report."""
-    tmp = tmp_path_factory.mktemp("scenario")
-    raw, out = _raw(tmp, [PAGE_2020, PAGE_2021]), tmp / "extracted"
-    r1 = _run(raw, out)
-    assert r1.returncode == 0, r1.stderr
-    shutil.copy(corpus_file(TRANSPARENCY), raw / TRANSPARENCY)
-    manifest = yaml.safe_load((RAW / "sources.yaml").read_text())
-    entry = next(s for s in manifest["sources"] if s["file"] == TRANSPARENCY)
-    m = yaml.safe_load((raw / "sources.yaml").read_text())
-    m["sources"].append(entry)
-    (raw / "sources.yaml").write_text(yaml.safe_dump(m, sort_keys=False))
-    r2 = _run(raw, out, "-v")
-    assert r2.returncode == 0, r2.stderr
-    return {"raw": raw, "out": out, "r1": r1, "r2": r2}
 
 
 def test_first_and_second_version(scenario):

@@ -95,7 +95,9 @@ def _fsync_dir(d: Path) -> None:
 
 
 def new_tmp_dir(out_dir: Path) -> Path:
-    return Path(tempfile.mkdtemp(dir=out_dir, prefix=TMP_PREFIX))
+    d = Path(tempfile.mkdtemp(dir=out_dir, prefix=TMP_PREFIX))
+    d.chmod(0o755)  # mkdtemp makes it private; a version folder is for everyone to read
+    return d
 
 
 def publish(tmp: Path, out_dir: Path, name: str) -> Path:

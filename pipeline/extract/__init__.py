@@ -291,8 +291,14 @@ class Extractor:
                 # "(32%)" right after a figure shares its qualifier ("estimates that 20,100 (32%)")
                 if qi and text[quantities[qi - 1].end:q.start].strip() in ("(", "(or") and qualifier == "exact":
                     qualifier = quantities[qi - 1].qualifier
-                out.append(self._obs(ctx, abs0 + q.start, abs0 + q.end, _norm(text), q, unit, qualifier, rule, label,
-                                     dims, period, ptype_inferred, list(q.flags), "prose"))
+                obs = self._obs(ctx, abs0 + q.start, abs0 + q.end, _norm(text), q, unit, qualifier, rule, label,
+                                dims, period, ptype_inferred, list(q.flags), "prose")
+                obs.quote_offset = len(re.sub(r"\s+", " ", text[:q.start]).lstrip())
+                if block.line_boxes:
+                    box = next((bx for start, bx in reversed(block.line_boxes) if start <= obs.char_start), None)
+                    if box is not None:
+                        obs.bbox = _box_str(box)
+                out.append(obs)
             if _carries(text, mentions, sent_period, quantities):
                 carry = ctx.running = sent_period
         ranges = [m.period for m in all_mentions if m.period and m.role != "base" and m.kind == "range"]
@@ -439,7 +445,10 @@ class Extractor:
             if r.part and near is None and kind == "table":
                 continue  # a total row is not one of the parts
             f = by_rule[ri]
-            near_hits = [h for h in f.get("patterns", []) if inside(h)]
+            # a rule written only for tables and not naming a part of one (a row such as "U.S.")
+            # may match the table's title too: "Categorization of CyberTipline Reports"
+            anywhere = kind == "table" and r.scope == ["table"] and not r.part
+            near_hits = [h for h in f.get("patterns", []) if inside(h) or anywhere]
             if not near_hits:
                 continue
             if any(inside(h) for h in f.get("exclude", [])):
@@ -468,8 +477,10 @@ class Extractor:
         period = ctx.section_period()
         dims = f"{M.slug(heading.split()[-1]) if heading else 'group'}={label}" if False else f"group={label}"
         metric_label = M.clip([label] + M.content_words(heading), 14)
-        return [self._obs(ctx, block.start + q.start, block.start + q.end, quote, q, q.unit, q.qualifier,
-                          "generic.label_value.v1", metric_label, dims, period, False, list(q.flags), "prose")]
+        obs = self._obs(ctx, block.start + q.start, block.start + q.end, quote, q, q.unit, q.qualifier,
+                        "generic.label_value.v1", metric_label, dims, period, False, list(q.flags), "prose")
+        obs.quote_offset = len(label) + 1 + q.start
+        return [obs]
 
     # -- tables --------------------------------------------------------------------------
     def _table(self, ctx: _Ctx, block: Block) -> list[Observation]:
@@ -572,6 +583,11 @@ class Extractor:
                     obs = self._obs(ctx, a, b, quote, q, unit, q.qualifier, rule_id, metric_label, dim_str,
                                     period, False, list(q.flags), "table")
                     obs.page = cell.page or obs.page
+                    before_cell = _norm(" ".join([row.label] + [c.text for c in row.cells[:row.cells.index(cell)]]))
+                    obs.quote_offset = len(before_cell) + (1 if before_cell else 0) + len(_norm(cell.text[:q.start]) + (" " if cell.text[:q.start].endswith(" ") else ""))
+                    box = cell.bbox or row.bbox
+                    if box is not None:
+                        obs.bbox = _box_str(box)
                     out.append(obs)
         return out
 
@@ -608,6 +624,10 @@ def _dedupe_dims(dims):
 
 _SUB_ROW = re.compile(r"^\s*(?:[-–—]\s|of which\b|ratio to\b|as (?:a )?%|as a percentage|% of\b|per cent of\b|share of\b)", re.I)
 _GENERIC_ROW = {"total", "totals", "grand", "all", "overall", "number", "sum"}
+
+
+def _box_str(b) -> str:
+    return f"{b.x0:.1f} {b.top:.1f} {b.x1:.1f} {b.bottom:.1f}"
 
 
 def _is_total(label: str) -> bool:

@@ -45,6 +45,7 @@ PATTERNS = [
 _CHANGE = re.compile(r"\b(increas\w*|decreas\w*|ris(?:e|es|ing)|rose|fell|fall\w*|grew|grow\w*|up|down|"
                      r"drop\w*|declin\w*|jump\w*|doubl\w*|trebl\w*|tripl\w*|chang\w*|higher|lower|more|less|"
                      r"%|per ?cent)\b|%")
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.I)
 _WORD_N = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "nine": 9, "ten": 10, "twenty": 20, "thirty": 30}
 
@@ -165,7 +166,8 @@ def _fy_end(y1: int, tail: str) -> int | None:
 def find_mentions(text: str, fiscal_end_month: int | None = None) -> list[Mention]:
     """Every period expression in `text`, longest first, without overlaps."""
     found: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    # nothing inside a web address is a date ("wp-content/uploads/2018/03/...")
+    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _URL.finditer(text)]
     for kind, rx in PATTERNS:
         for m in rx.finditer(text):
             a, b = m.start(), m.end()

@@ -1,12 +1,127 @@
-"""Render a version folder into one HTML page (placeholder until the full report lands)."""
+"""Render a version folder into one self-contained HTML page.
+
+Everything from documents is untrusted: the template autoescapes, and the data the page's
+script works with is JSON in a <script type="application/json"> element with <, > and &
+escaped, which the script inserts with textContent only. Styles, script, charts and page crops
+are inlined; the page makes no network request.
+"""
 
 from __future__ import annotations
 
-import html
 import json
+from collections import defaultdict
 from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ..dataset.diff import diff_facts
+from ..dataset.io import read_csv
+from ..models import ConflictMember, Fact, Observation, Skipped
+from .charts import Point, line_chart
+from .crops import Cropper
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _safe_json(data) -> str:
+    """JSON that cannot close its <script> element or start markup."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("pipeline.report", "templates"),
+                      autoescape=select_autoescape(["html", "j2"], default=True))
+    env.filters["num"] = lambda v: "" if v is None else f"{v:,.10g}"
+    return env
+
+
+def _series(facts: list[Fact]) -> list[dict]:
+    """Metrics with values over three or more calendar years (one breakdown at a time)."""
+    groups: dict[tuple, list[Fact]] = defaultdict(list)
+    for f in facts:
+        if f.metric and f.period_end and f.period_type in ("calendar_year", "fiscal_year") and f.unit != "ratio":
+            groups[(f.metric, f.dimensions, f.unit)].append(f)
+    out = []
+    for (metric, dims, unit), items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        years = {f.period_end.year for f in items}
+        if len(years) < 3:
+            continue
+        by_year = {}
+        for f in sorted(items, key=lambda f: f.status != "conflict"):
+            by_year.setdefault(f.period_end.year, f)
+        pts = [Point(y, f.value, f.status, f.metric_label) for y, f in by_year.items()]
+        out.append({"metric": metric, "label": items[0].metric_label, "dimensions": dims, "unit": unit,
+                    "svg": line_chart(pts, unit), "n": len(pts),
+                    "conflicts": sum(1 for p in pts if p.status == "conflict")})
+        if len(out) >= 40:
+            break
+    return out
 
 
 def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None) -> str:
     run = json.loads((version_dir / "run.json").read_text())
-    return f"<!doctype html><meta charset=utf-8><title>{html.escape(run['version'])}</title><h1>{html.escape(run['version'])}</h1>"
+    facts = read_csv(version_dir / "facts.csv", Fact)
+    observations = read_csv(version_dir / "observations.csv", Observation)
+    conflicts = read_csv(version_dir / "conflicts.csv", ConflictMember)
+    skipped_path = version_dir / "skipped.csv"
+    skipped = read_csv(skipped_path, Skipped) if skipped_path.exists() else []
+    prev_facts = read_csv(previous / "facts.csv", Fact) if previous and (previous / "facts.csv").exists() else None
+    changes = diff_facts(prev_facts, facts) if prev_facts is not None else []
+
+    titles = {d["source"]: d.get("title") or d["source"] for d in run["documents"]}
+    cropper = Cropper(raw_dir)
+    obs_json = {}
+    try:
+        in_fact = set()
+        for f in facts:
+            in_fact.update(f.observation_ids.split(";"))
+        for o in observations:
+            crop = cropper.crop(o.source, o.page, o.bbox) if o.bbox and o.observation_id in in_fact else None
+            obs_json[o.observation_id] = {
+                "source": o.source, "page": o.page, "quote": o.quote, "at": o.quote_offset, "surface": o.surface,
+                "value": o.value,
+                "unit": o.unit, "qual": o.qualifier, "rule": o.rule, "label": o.metric_label, "dims": o.dimensions,
+                "end": o.period_end.isoformat() if o.period_end else "", "kind": o.kind, "flags": o.flags,
+                "crop": crop}
+    finally:
+        cropper.close()
+    facts_json = [{
+        "id": f.fact_id, "metric": f.metric, "label": f.metric_label, "dims": f.dimensions,
+        "start": f.period_start.isoformat() if f.period_start else "", "end": f.period_end.isoformat() if f.period_end else "",
+        "ptype": f.period_type, "value": f.value, "unit": f.unit, "qual": f.qualifier, "status": f.status,
+        "n": f.n_sources, "obs": f.observation_ids.split(";"), "chosen": f.chosen_observation,
+        "why": f.chosen_reason, "stale": f.stale,
+        "sources": sorted({obs_json[i]["source"] for i in f.observation_ids.split(";") if i in obs_json})}
+        for f in facts]
+    groups: dict[str, dict] = {}
+    for c in conflicts:
+        g = groups.setdefault(c.conflict_id, {"id": c.conflict_id, "kind": c.kind, "status": c.status,
+                                              "resolution": c.resolution, "members": []})
+        g["members"].append({"fact": c.fact_id, "obs": c.observation_id, "source": c.source, "page": c.page,
+                             "quote": c.quote, "surface": c.surface, "value": c.value, "unit": c.unit,
+                             "qual": c.qualifier, "end": c.period_end.isoformat() if c.period_end else "",
+                             "detail": c.detail})
+        if c.status == "open":
+            g["status"] = "open"
+    skipped_by_doc: dict[str, list] = defaultdict(list)
+    for s in skipped:
+        skipped_by_doc[s.source].append({"surface": s.surface, "reason": s.reason, "page": s.page, "context": s.context})
+    data = {"facts": facts_json, "obs": obs_json, "crops": cropper.images,
+            "conflicts": sorted(groups.values(), key=lambda g: (g["status"] != "open", g["kind"], g["id"])),
+            "skipped": skipped_by_doc, "titles": titles,
+            "changes": [vars(c) for c in changes]}
+    status_counts = run["counts"].get("facts_by_status", {})
+    docs = []
+    for d in run["documents"]:
+        url = d.get("url") or ""
+        docs.append({**d, "url": url if url.startswith(("http://", "https://")) else "",
+                     "skipped": len(skipped_by_doc.get(d["source"], []))})
+    html = _env().get_template("report.html.j2").render(
+        run=run, docs=docs, status_counts=status_counts, series=_series(facts),
+        n_conflicts_open=sum(1 for g in groups.values() if g["status"] == "open"),
+        n_conflicts=len(groups), changes=changes, previous=previous.name if previous else None,
+        css=(STATIC / "report.css").read_text(), js=(STATIC / "report.js").read_text(),
+        data_json=_safe_json(data))
+    return html

@@ -1,0 +1,96 @@
+"""Pictures of PDF page regions around observations, rendered with pdfplumber, as data URIs."""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+
+PAD = 16  # points of context above and below the figure's row or line
+RESOLUTION = 96
+
+
+def parse_box(text: str) -> tuple[float, float, float, float] | None:
+    try:
+        x0, top, x1, bottom = (float(v) for v in text.split())
+    except (ValueError, AttributeError):
+        return None
+    return x0, top, x1, bottom
+
+
+class Cropper:
+    """Renders and de-duplicates crops; one open PDF per source at a time."""
+
+    def __init__(self, raw_dir: Path | None, max_crops: int = 2500):
+        self.raw_dir = raw_dir
+        self.max_crops = max_crops
+        self.images: dict[str, str] = {}  # crop id -> data URI
+        self._keys: dict[tuple, str] = {}
+        self._pdfs: dict[str, object] = {}
+        self._pages: dict[tuple, object] = {}
+
+    def _pdf(self, source: str):
+        if source not in self._pdfs:
+            path = (self.raw_dir / source) if self.raw_dir else None
+            pdf = None
+            if path is not None and path.suffix.lower() == ".pdf" and path.exists():
+                try:
+                    import pdfplumber
+                    pdf = pdfplumber.open(path)
+                except Exception:  # noqa: BLE001 - a report without pictures beats no report
+                    pdf = None
+            self._pdfs[source] = pdf
+        return self._pdfs[source]
+
+    def _page_image(self, source: str, page: int):
+        """The whole page rendered once (PIL image) and its scale from points to pixels."""
+        key = (source, page)
+        if key not in self._pages:
+            pdf = self._pdf(source)
+            img = None
+            if pdf is not None and 0 < page <= len(pdf.pages):
+                try:
+                    img = pdf.pages[page - 1].to_image(resolution=RESOLUTION).original.convert("RGB")
+                except Exception:  # noqa: BLE001
+                    img = None
+            if len(self._pages) > 8:  # keep memory flat on long documents
+                self._pages.pop(next(iter(self._pages)))
+            self._pages[key] = img
+        return self._pages[key]
+
+    def crop(self, source: str, page: int | None, bbox: str) -> str | None:
+        """The id of a crop of `page` around `bbox` (None when it cannot be rendered)."""
+        from PIL import ImageDraw
+
+        box = parse_box(bbox)
+        if not box or not page or len(self.images) >= self.max_crops:
+            return None
+        key = (source, page, tuple(round(v) for v in box))
+        if key in self._keys:
+            return self._keys[key]
+        img = self._page_image(source, page)
+        if img is None:
+            return None
+        k = RESOLUTION / 72
+        x0, top, x1, bottom = box
+        w, h = img.size
+        region = (int(max(0, min(x0, 50) - 4) * k), int(max(0, top - PAD) * k),
+                  int(min(w / k, max(x1, w / k - 50) + 4) * k), int(min(h / k, bottom + PAD) * k))
+        part = img.crop(region).copy()
+        draw = ImageDraw.Draw(part, "RGBA")
+        rx0, ry0 = region[0], region[1]
+        draw.rectangle(((x0 - 2) * k - rx0, (top - 1) * k - ry0, (x1 + 2) * k - rx0, (bottom + 1) * k - ry0),
+                       fill=(255, 230, 0, 60), outline=(220, 120, 0, 255), width=2)
+        buf = io.BytesIO()
+        part.quantize(colors=64).save(buf, format="PNG", optimize=True)
+        cid = f"c{len(self.images)}"
+        self.images[cid] = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+        self._keys[key] = cid
+        return cid
+
+    def close(self) -> None:
+        self._pages.clear()
+        for pdf in self._pdfs.values():
+            if pdf is not None:
+                pdf.close()
+        self._pdfs.clear()
