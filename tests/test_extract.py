@@ -1,0 +1,80 @@
+"""`facts extract` on real documents, the way a user runs it: spans, pages, rules, periods."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from conftest import BY_ESP, PAGE_2021, RAW, TRANSPARENCY, corpus_file, facts
+
+
+@pytest.fixture(scope="module")
+def transparency_obs():
+    r = facts("extract", "--format", "jsonl", corpus_file(TRANSPARENCY))
+    assert r.returncode == 0, r.stderr
+    return [json.loads(l) for l in r.stdout.splitlines()]
+
+
+def _find(obs, **kw):
+    hits = [o for o in obs if all(o[k] == v for k, v in kw.items())]
+    assert hits, kw
+    return hits
+
+
+def test_spans_slice_back_to_the_surface(ingested, transparency_obs):
+    doc = ingested(TRANSPARENCY)
+    for o in transparency_obs:
+        assert doc.text[o["char_start"]:o["char_end"]] == o["surface"]
+        assert o["quote"][o["quote_offset"]:o["quote_offset"] + len(o["surface"])] == o["surface"]
+        assert o["rule"] and o["page"] == doc.page_at(o["char_start"])
+
+
+def test_table_cell_with_year_from_its_column(transparency_obs):
+    [o] = _find(transparency_obs, surface="29,397,681", page=4, metric="ncmec.cybertipline.reports")
+    assert (o["period_start"], o["period_end"]) == ("2021-01-01", "2021-12-31")
+    assert o["kind"] == "table" and o["rule"] == "ncmec.cybertipline.reports.v1"
+    assert "Total CyberTipline Reports" in o["quote"] and o["bbox"]
+
+
+def test_prose_periods_and_footnote(transparency_obs):
+    [o] = _find(transparency_obs, surface="32 million", page=3)
+    assert o["qualifier"] == "over" and o["period_end"] == "2022-12-31"
+    assert not _find(transparency_obs, page=3)[0]["surface"] == "2"  # the footnote mark is no figure
+    [o] = _find(transparency_obs, surface="6,827,053")
+    assert o["period_end"] == "2023-01-31"  # "As of January 31, 2023" in the sentence before
+
+
+def test_breakdown_dimensions(transparency_obs):
+    [o] = _find(transparency_obs, surface="Actionable: 273,619"[-7:], page=8)
+    assert "detail=Actionable" in o["dimensions"] and "Internet Crimes" in o["dimensions"]
+
+
+def test_document_period_governs_rows_without_a_year():
+    r = facts("extract", "--format", "csv", corpus_file(BY_ESP))
+    rows = list(csv.DictReader(r.stdout.splitlines()))
+    fb = next(x for x in rows if "Facebook" in x["dimensions"])
+    assert fb["value"] == "20307216" and fb["period_end"] == "2020-12-31" and fb["page"] == "2"
+
+
+def test_cumulative_since_and_scale_anomaly():
+    r = facts("extract", "--format", "jsonl", "--raw", RAW, RAW / PAGE_2021)
+    obs = [json.loads(l) for l in r.stdout.splitlines()]
+    [since] = [o for o in obs if o["surface"] == "116 million"]
+    assert since["period_type"] == "cumulative" and since["period_start"] == "1998-01-01"
+    assert since["period_end"] == "2021-12-31"  # the manifest's as-of date
+    [anomaly] = [o for o in obs if o["surface"] == "29,397,681 million"]
+    assert "scale_anomaly" in anomaly["flags"] and anomaly["period_end"] == "2021-12-31"
+    [male] = [o for o in obs if o["quote"] == "Male 36%"]  # a label/value pair on separate lines
+    assert male["value"] == 36 and male["unit"] == "percent"
+
+
+def test_explain_lists_skipped_numbers_with_reasons():
+    r = facts("extract", "--explain", "--raw", RAW, RAW / "002_0a1c537e7b82efe0.txt")
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    assert any("'1-877-446-2632': phone number" in l for l in lines)
+    assert any("'1998': year" in l for l in lines)
+    obs = facts("extract", "--raw", RAW, RAW / "002_0a1c537e7b82efe0.txt").stdout.splitlines()
+    assert len(obs) <= 1  # a brochure with no statistics

@@ -1,0 +1,59 @@
+"""Period expressions and how a figure gets its period (never a guess)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.extract.periods import Period, find_mentions, parse_point, resolve_relative
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("2021", date(2021, 1, 1), date(2021, 12, 31)),
+    ("CY 2021", date(2021, 1, 1), date(2021, 12, 31)),
+    ("CY2022", date(2022, 1, 1), date(2022, 12, 31)),
+    ("2000/01", date(2000, 7, 1), date(2001, 6, 30)),
+    ("1999/2000", date(1999, 7, 1), date(2000, 6, 30)),
+    ("2006/7", date(2006, 7, 1), date(2007, 6, 30)),
+    ("FY 2005-06", date(2005, 7, 1), date(2006, 6, 30)),
+    ("Dec. 31, 2021", date(2021, 12, 31), date(2021, 12, 31)),
+    ("11th November 2012", date(2012, 11, 11), date(2012, 11, 11)),
+    ("June, 2012", date(2012, 6, 1), date(2012, 6, 30)),
+    ("12/31/2021", date(2021, 12, 31), date(2021, 12, 31)),
+])
+def test_parse_point(text, start, end):
+    p = parse_point(text)
+    assert (p.start, p.end) == (start, end)
+
+
+def _kinds(text):
+    return [(m.kind, m.period.start if m.period else None, m.period.end if m.period else None, m.role)
+            for m in find_mentions(text)]
+
+
+def test_ranges_since_and_as_of():
+    assert _kinds("between 1998 and June, 2012 indicates") == [("range", date(1998, 1, 1), date(2012, 6, 30), "")]
+    assert _kinds("Children Intaked Between 1/1/2021 and 12/31/2021") == [
+        ("range", date(2021, 1, 1), date(2021, 12, 31), "")]
+    assert _kinds("since we began tracking in 2005") == [("since", date(2005, 1, 1), date(2005, 12, 31), "since")]
+    assert _kinds("as of Dec. 31, 2021.") == [("as_of", None, date(2021, 12, 31), "")]
+    assert _kinds("in the year to March 2000")[0][1:3] == (date(1999, 4, 1), date(2000, 3, 31))
+
+
+def test_comparison_base_is_not_the_period():
+    assert _kinds("Reports of videos increased more than 40% from 2020.")[0][3] == "base"
+    assert _kinds("an increase of 5.3% over the 2006 figure")[0][3] == "base"
+    assert _kinds("303,299 reports from 2020 came from the public")[0][3] == ""  # no change word: it is the period
+
+
+def test_no_dates_inside_web_addresses():
+    assert find_mentions("see http://www.ecpat.org/wp-content/uploads/2018/03/report.pdf") == []
+
+
+def test_relative_periods_resolve_against_the_reference():
+    [m] = find_mentions("last year")
+    assert resolve_relative(m, date(2006, 11, 24), None) == Period(date(2005, 1, 1), date(2005, 12, 31), "calendar_year")
+    [m] = find_mentions("now")
+    assert resolve_relative(m, date(2006, 11, 24), None).end == date(2006, 11, 24)
+    assert resolve_relative(m, None, None) is None  # no reference date: no period
