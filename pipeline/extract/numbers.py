@@ -154,6 +154,12 @@ class Scanner:
                                              re.search(r"(tel|phone|fax|call)\W{0,3}$", lowered[max(0, m.start() - 12):m.start()])):
                 skipped.append(NonQuantity(m.start(), m.end(), m.group(), "phone number"))
                 taken.append((m.start(), m.end()))
+                # "1-866-305-HOPE (4673)": the digits of a vanity number in brackets after it
+                tail = re.match(r"\s?\((\d{3,5})\)", text[m.end():m.end() + 10])
+                if tail and m.group().startswith("1-8"):
+                    a, b = m.end() + tail.start(1), m.end() + tail.end(1)
+                    skipped.append(NonQuantity(a, b, tail.group(1), "phone number"))
+                    taken.append((a, b))
         # A footnote number glued after a sentence end: "puberty.378% of reports" is 78%, note 3
         for m in _GLUED_NOTE.finditer(text):
             note, rest = m.group("note"), m.group("rest")
@@ -454,8 +460,8 @@ def _time_unit(word: str) -> str:
             "decade": "decades", "minute": "minutes", "second": "seconds", "quarter": "quarters"}[word]
 
 
-_PHONE = re.compile(r"(?<![\d,.])(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,5}\)\s?)?\d{1,5}(?:[\s-]\d{2,6}){1,4}(?!\d|[,.]\d)"
-                    r"|\b1-8\d\d-[A-Z0-9-]+")
+_PHONE = re.compile(r"\b1-8\d\d-\d{0,3}-?[A-Z][A-Z0-9-]*|\b1-8\d\d-\d{3}-\d{4}\b"
+                    r"|(?<![\d,.])(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,5}\)\s?)?\d{1,5}(?:[\s-]\d{2,6}){1,4}(?!\d|[,.]\d)")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+|\b[\w.+-]+@[\w-]+\.[\w.]+", re.I)
 _NOTE_NUMBER = re.compile(r"(?<=[A-Za-z)\]][.])(?P<n>\d{1,2})(?=[A-Z]|\s?[-–]\s)")
 _GLUED_NOTE = re.compile(r"(?<=[a-z])\.(?P<note>\d{1,2}?)(?P<rest>\d{1,3}(?:\.\d+)?)(?=\s?%)")
