@@ -24,6 +24,9 @@ PROSE = ("paragraph", "list_item", "heading", "caption")
 GENERIC_RULE = {"count": "generic.count.v1", "percent": "generic.percent.v1", "ratio": "generic.ratio.v1"}
 _CLAUSE_SEP = re.compile(r";|:(?=\s)|,(?=\s)|\(|\bwhile\b|\bwhereas\b|\bbut\b|\bvs\.?|\bversus\b|"
                          r"\band\b|\bwith\b|—|–(?=\s)", re.I)
+_MAY_HAVE_FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                              r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
+                              r"forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen|half)\b", re.I)
 _DATA_WORDS = re.compile(r"\b(data|figures|statistics|snapshot|chart|table|numbers|totals?)\b", re.I)
 # A sentence that says where its figures come from ("In the 2018 census", "As of January 31,
 # 2023") sets the period for the sentences after it in the paragraph; others (a projection
@@ -119,6 +122,7 @@ class Extractor:
         self.scanner = Scanner(rules.lexicon)
         self.matcher = RuleMatcher(self.nlp, rules)
         self._last_sentence_period: Period | None = None
+        self._hit_cache: dict[str, list] = {}
 
     @classmethod
     def from_dir(cls, rules_dir) -> Extractor:
@@ -141,7 +145,8 @@ class Extractor:
         out: list[Observation] = []
         skipped: list[Skipped] = []
         blocks = doc.blocks
-        prose_idx = [i for i, b in enumerate(blocks) if b.kind in PROSE]
+        # only blocks that can hold a figure go through spaCy (the others cannot set a period either)
+        prose_idx = [i for i, b in enumerate(blocks) if b.kind in PROSE and _MAY_HAVE_FIGURE.search(b.text)]
         spacy_docs = dict(zip(prose_idx, self.nlp.pipe((blocks[i].text for i in prose_idx), batch_size=64)))
         markers = [(m.start, m.end) for m in doc.markers]
         dateline_blocks: set[int] = set()
@@ -167,6 +172,9 @@ class Extractor:
                 continue
             sdoc = spacy_docs.get(i)
             if sdoc is None:
+                prev_block = block  # no figure here, but it may label the next block ("Male" / "36%")
+                if block.kind != "heading":
+                    lead_pending = False  # it was the section's lead, and it states no period
                 continue
             pair = self._label_value_pair(ctx, block, prev_block, markers)
             if pair is not None:
@@ -246,7 +254,6 @@ class Extractor:
             skipped.append(Skipped(source=doc.source, page=doc.page_at(a), char_start=a, char_end=block.start + sk.end,
                                    surface=sk.surface, reason=sk.reason,
                                    context=_norm(text_all[max(0, sk.start - 50):sk.end + 50])))
-        hits = self.matcher(sdoc)
         carry: Period | None = intro or ctx.running
         for si, sent in enumerate(sdoc.sents):
             s0, s1 = sent.start_char, sent.end_char
@@ -265,6 +272,7 @@ class Extractor:
                 if _carries(text, mentions, sent_period, quantities):
                     carry = ctx.running = sent_period
                 continue
+            hits = self.matcher(sent)  # rules only where there are figures
             subject = None
             prev = None
             clauses = _clauses(text, quantities)
@@ -536,8 +544,16 @@ class Extractor:
                 generic = not (set(w.lower() for w in M.content_words(M.strip_period_words(near_text))) - _GENERIC_ROW)
                 key = (near_text, ctx_text, qs[0].unit)
                 if key not in rule_cache:
-                    cdoc = self.nlp.make_doc(f"{near_text} || {ctx_text}")
-                    rule_cache[key] = self._match_rule(self.matcher(cdoc), near=None if generic else (0, len(near_text)),
+                    # match each distinct header, label and title once, then place the hits in
+                    # "near || context" coordinates
+                    hits, pos = [], 0
+                    for part in (row.label, cell.label, col, row.section):
+                        if part:
+                            hits.extend(replace(h, start=h.start + pos, end=h.end + pos) for h in self._text_hits(part))
+                            pos += len(part) + 3
+                    base = len(near_text) + 4
+                    hits.extend(replace(h, start=h.start + base, end=h.end + base) for h in self._text_hits(ctx_text))
+                    rule_cache[key] = self._match_rule(hits, near=None if generic else (0, len(near_text)),
                                                        unit=qs[0].unit if qs[0].unit != "count" or not head_unit else head_unit,
                                                        kind="table")
                 found = rule_cache[key]
@@ -590,6 +606,15 @@ class Extractor:
                         obs.bbox = _box_str(box)
                     out.append(obs)
         return out
+
+    def _text_hits(self, text: str):
+        """Rule hits in a short text (a table header or label), cached across the document."""
+        hits = self._hit_cache.get(text)
+        if hits is None:
+            if len(self._hit_cache) > 20000:
+                self._hit_cache.clear()
+            hits = self._hit_cache[text] = self.matcher(self.nlp.make_doc(text))
+        return hits
 
     # ------------------------------------------------------------------------------------
     def _obs(self, ctx, a, b, quote, q, unit, qualifier, rule, label, dims, period, inferred, flags, kind):

@@ -9,9 +9,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+import numpy
 import spacy
+from spacy.attrs import IS_PUNCT, ORTH, SENT_START
+from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .rules import RuleSet
 
@@ -23,14 +26,14 @@ def build_nlp():
     if name:
         nlp = spacy.load(name, exclude=["ner", "lemmatizer", "textcat"])
         if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
-            nlp.add_pipe("sentencizer")
+            nlp.add_pipe("factpipe_sentencizer")
     else:
         nlp = spacy.blank("en")
-        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("factpipe_sentencizer")
     return nlp
 
 
-@dataclass
+@dataclass(frozen=True)
 class RuleHit:
     rule: int  # index into RuleSet.metric_rules
     field: str  # patterns, context, exclude
@@ -57,10 +60,46 @@ class RuleMatcher:
                 if tokens:
                     self.tokens.add(key, tokens)
 
-    def __call__(self, doc: Doc) -> list[RuleHit]:
+    def __call__(self, doclike) -> list[RuleHit]:
+        """Hits in a Doc or a Span (a sentence), with character offsets into the Doc."""
+        is_span = isinstance(doclike, Span)
+        doc = doclike.doc if is_span else doclike
+        base = doclike.start if is_span else 0
         hits = []
-        for matcher in (self.phrases, self.tokens):
-            for kid, s, e in matcher(doc):
+        # on a Span, the Matcher counts tokens from the span's start, the PhraseMatcher from the doc's
+        for matcher, offset in ((self.phrases, 0), (self.tokens, base)):
+            for kid, s, e in matcher(doclike):
                 ri, field = self.keys[kid]
-                hits.append(RuleHit(ri, field, doc[s].idx, doc[e - 1].idx + len(doc[e - 1])))
+                first, last = doc[offset + s], doc[offset + e - 1]
+                hits.append(RuleHit(ri, field, first.idx, last.idx + len(last)))
         return hits
+
+
+@Language.component("factpipe_sentencizer")
+def fast_sentencizer(doc: Doc) -> Doc:
+    """Sentence starts after '.', '!' or '?' (and the closing quotes or brackets that follow
+    them), computed over token arrays in one pass instead of token by token."""
+    n = len(doc)
+    if n == 0:
+        return doc
+    arr = doc.to_array([ORTH, IS_PUNCT])
+    ends = numpy.isin(arr[:, 0], _END_IDS(doc.vocab))
+    starts = numpy.full(n, -1, dtype=numpy.int64)
+    starts[0] = 1
+    follow = numpy.nonzero(ends[:-1])[0] + 1
+    follow = follow[arr[follow, 1] == 0]  # not punctuation itself (". )" keeps going)
+    starts[follow] = 1
+    doc.from_array([SENT_START], starts.reshape(-1, 1).astype(numpy.uint64))
+    return doc
+
+
+def _END_IDS(vocab) -> numpy.ndarray:
+    key = id(vocab)
+    ids = _END_CACHE.get(key)
+    if ids is None:
+        ids = _END_CACHE[key] = numpy.array([vocab.strings.add(p) for p in (".", "!", "?", "...", "…")],
+                                            dtype=numpy.uint64)
+    return ids
+
+
+_END_CACHE: dict[int, numpy.ndarray] = {}

@@ -45,6 +45,11 @@ PATTERNS = [
 _CHANGE = re.compile(r"\b(increas\w*|decreas\w*|ris(?:e|es|ing)|rose|fell|fall\w*|grew|grow\w*|up|down|"
                      r"drop\w*|declin\w*|jump\w*|doubl\w*|trebl\w*|tripl\w*|chang\w*|higher|lower|more|less|"
                      r"%|per ?cent)\b|%")
+_DIGIT = re.compile(r"\d")
+_TRIGGERS = {"as_of": ("as of", "as at", "end of", "up to and including"), "year_to": ("year",),
+             "since": ("since",), "last_n": ("last ", "past ", "previous "),
+             "relative": ("year", "month", "week", "yesterday", "today", "now", "currently", "to date", "so far",
+                          "present")}
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.I)
 _WORD_N = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "nine": 9, "ten": 10, "twenty": 20, "thirty": 30}
@@ -168,7 +173,14 @@ def find_mentions(text: str, fiscal_end_month: int | None = None) -> list[Mentio
     found: list[Mention] = []
     # nothing inside a web address is a date ("wp-content/uploads/2018/03/...")
     taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    lowered = text.lower()
+    has_digit = _DIGIT.search(text) is not None
     for kind, rx in PATTERNS:
+        trigger = _TRIGGERS.get(kind)
+        if trigger is not None and not any(t in lowered for t in trigger):
+            continue  # a cheap test before the regular expression
+        if kind not in ("relative", "last_n", "since") and not has_digit:
+            continue
         for m in rx.finditer(text):
             a, b = m.start(), m.end()
             if any(not (b <= x or a >= y) for x, y in taken):
