@@ -43,6 +43,22 @@ def ingested():
     return get
 
 
+@pytest.fixture(scope="session")
+def corpus_texts(ingested):
+    """The text of every block (and table cell) of every corpus document."""
+    names = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*")
+                   if p.suffix in (".txt", ".pdf", ".html"))
+    if not names:
+        pytest.skip(f"no corpus documents in {CORPUS}")
+    texts = []
+    for name in names:
+        for block in ingested(name).blocks:
+            texts.append(block.text)
+            if block.table:
+                texts.extend(c.text for row in block.table.rows for c in row.cells)
+    return texts
+
+
 _EXTRACTOR = {}
 
 

@@ -12,9 +12,12 @@ from pipeline.extract.rules import load_rules
 
 
 @pytest.fixture(scope="module")
-def scan():
-    scanner = Scanner(load_rules(RULES).lexicon)
+def scanner():
+    return Scanner(load_rules(RULES).lexicon)
 
+
+@pytest.fixture(scope="module")
+def scan(scanner):
     def run(text, **kw):
         return scanner.scan(text, **kw)
 
@@ -146,3 +149,26 @@ def test_decimals_with_scale_parse_back(scan, whole, tenth, scale):
     qs, _ = scan(text)
     assert len(qs) == 1
     assert qs[0].value == pytest.approx((whole + tenth / 10) * mult, rel=1e-12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.integers(min_value=0, max_value=10**10).map(lambda n: f"{n:,}"),
+                 st.integers(min_value=0, max_value=10**6).map(str),
+                 st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda x: f"{x:,.2f}")),
+       st.sampled_from(["", "%", " %"]), st.sampled_from(["", " ", "\n"]), st.booleans())
+def test_plain_cell_shortcut_agrees_with_full_scan(scanner, n, pct, pad, table):
+    """The shortcut for one plain figure gives what the full scan gives."""
+    text = f"{pad}{n}{pct}{pad}"
+    fast, slow = scanner.scan(text, table=table), scanner._scan(text, table=table, markers=())
+    assert [(q.start, q.end, q.value, q.unit, q.qualifier) for q in fast[0]] == \
+        [(q.start, q.end, q.value, q.unit, q.qualifier) for q in slow[0]]
+    assert [(s.surface, s.reason) for s in fast[1]] == [(s.surface, s.reason) for s in slow[1]]
+
+
+def test_windowed_patterns_find_what_whole_text_scans_find(scanner, corpus_texts):
+    """Running the numeral and phone patterns only near digits changes nothing, on real text."""
+    from pipeline.extract.numbers import _PHONE, digit_windows, finditer_in
+    for text in corpus_texts:
+        windows = digit_windows(text)
+        for rx in (scanner.rx, _PHONE):
+            assert [m.span() for m in finditer_in(rx, text, windows)] == [m.span() for m in rx.finditer(text)]

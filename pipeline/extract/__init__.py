@@ -14,7 +14,7 @@ from datetime import date
 
 from ..models import Block, Document, Observation, Skipped
 from . import metrics as M
-from .nlp import RuleMatcher, build_nlp
+from .nlp import RuleHit, RuleMatcher, build_nlp
 from .numbers import NonQuantity, Quantity, Scanner
 from .periods import (Mention, Period, as_year, cumulative, find_mentions, parse_point,
                       resolve_relative, single_period)
@@ -109,8 +109,12 @@ def observation_id(source: str, start: int, end: int, rule: str) -> str:
     return hashlib.sha1(f"{source}|{start}|{end}|{rule}".encode()).hexdigest()[:16]
 
 
+_WS = re.compile(r"\s+")
+_RANK_COLUMN = re.compile(r"\s*(rank|no\.?|#|ranking)\s*", re.I)
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return _WS.sub(" ", text).strip()
 
 
 class Extractor:
@@ -301,7 +305,7 @@ class Extractor:
                     qualifier = quantities[qi - 1].qualifier
                 obs = self._obs(ctx, abs0 + q.start, abs0 + q.end, _norm(text), q, unit, qualifier, rule, label,
                                 dims, period, ptype_inferred, list(q.flags), "prose")
-                obs.quote_offset = len(re.sub(r"\s+", " ", text[:q.start]).lstrip())
+                obs.quote_offset = len(_WS.sub(" ", text[:q.start]).lstrip())
                 if block.line_boxes:
                     box = next((bx for start, bx in reversed(block.line_boxes) if start <= obs.char_start), None)
                     if box is not None:
@@ -510,6 +514,8 @@ class Extractor:
         rkey = M.row_key(table)
         rule_cache: dict = {}
         main_label = ""
+        ctx_text = " | ".join(x for x in (table.caption, table.stub_header, doc.title) if x)
+        skip_cols = {i for i, c in enumerate(table.columns) if _RANK_COLUMN.fullmatch(c)}
         for row in table.rows:
             row_period = single_period(find_mentions(row.label, fem))
             # "- % of GDP", "Ratio to GDP (%)": a relative measure of the row above it
@@ -520,13 +526,16 @@ class Extractor:
             row_unit_pct = bool(re.search(r"%|\bper ?cent\b|\bratio\b", row.label, re.I))
             section_period = single_period(find_mentions(row.section, fem)) if row.section else None
             row_text = _norm(row.label + " " + " ".join(c.text for c in row.cells))
+            row_label = M.strip_period_words(row.label)  # "CY2022 (1/1/22-12/31/22)" is a period, not a breakdown
+            before_cell = row.label
             for cell in row.cells:
+                # the quote is the row's text; where this cell starts in it
+                cell_offset = len(_norm(before_cell))
+                before_cell += " " + cell.text
                 qs, _ = self.scanner.scan(cell.text, table=True)
-                if not qs:
+                if not qs or cell.column in skip_cols:
                     continue
                 col = table.columns[cell.column] if cell.column < len(table.columns) else ""
-                if re.fullmatch(r"\s*(rank|no\.?|#|ranking)\s*", col, re.I):
-                    continue
                 period = None
                 for cand in (col_periods[cell.column] if cell.column < len(col_periods) else None, row_period,
                              section_period, caption_period, ctx.section_period(), ctx.title_period):
@@ -534,12 +543,10 @@ class Extractor:
                         period = as_year(cand)
                         break
                 col_clean = M.strip_period_words(col)
-                row_label = M.strip_period_words(row.label)  # "CY2022 (1/1/22-12/31/22)" is a period, not a breakdown
                 parts = [(rkey, row_label, row.label), ("column", col_clean, col), ("detail", cell.label or "", cell.label or "")]
                 if col_clean.lower() in label.lower():
                     parts[1] = ("column", "", col)
                 near_text = " | ".join(x for x in (row.label, cell.label, col, row.section) if x)
-                ctx_text = " | ".join(x for x in (table.caption, table.stub_header, doc.title) if x)
                 # a row that only says "Total" (or a period) is about what the table's title says
                 generic = not (set(w.lower() for w in M.content_words(M.strip_period_words(near_text))) - _GENERIC_ROW)
                 key = (near_text, ctx_text, qs[0].unit)
@@ -549,10 +556,10 @@ class Extractor:
                     hits, pos = [], 0
                     for part in (row.label, cell.label, col, row.section):
                         if part:
-                            hits.extend(replace(h, start=h.start + pos, end=h.end + pos) for h in self._text_hits(part))
+                            hits.extend(RuleHit(h.rule, h.field, h.start + pos, h.end + pos) for h in self._text_hits(part))
                             pos += len(part) + 3
                     base = len(near_text) + 4
-                    hits.extend(replace(h, start=h.start + base, end=h.end + base) for h in self._text_hits(ctx_text))
+                    hits.extend(RuleHit(h.rule, h.field, h.start + base, h.end + base) for h in self._text_hits(ctx_text))
                     rule_cache[key] = self._match_rule(hits, near=None if generic else (0, len(near_text)),
                                                        unit=qs[0].unit if qs[0].unit != "count" or not head_unit else head_unit,
                                                        kind="table")
@@ -599,8 +606,8 @@ class Extractor:
                     obs = self._obs(ctx, a, b, quote, q, unit, q.qualifier, rule_id, metric_label, dim_str,
                                     period, False, list(q.flags), "table")
                     obs.page = cell.page or obs.page
-                    before_cell = _norm(" ".join([row.label] + [c.text for c in row.cells[:row.cells.index(cell)]]))
-                    obs.quote_offset = len(before_cell) + (1 if before_cell else 0) + len(_norm(cell.text[:q.start]) + (" " if cell.text[:q.start].endswith(" ") else ""))
+                    lead = cell.text[:q.start]
+                    obs.quote_offset = cell_offset + (1 if cell_offset else 0) + len(_norm(lead)) + lead.endswith(" ")
                     box = cell.bbox or row.bbox
                     if box is not None:
                         obs.bbox = _box_str(box)

@@ -11,6 +11,7 @@ row label, column header and inline cell label as dimensions and the table's tit
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..models import Table
 
@@ -31,7 +32,17 @@ _ELIDED = {"it", "received", "receives", "reached", "rose", "fell", "grew", "inc
            "number", "this", "total", "was", "were", "had", "stood", "up", "down", "more", "another"}
 
 
+_MONTH_WORDS = frozenset("cy fy january february march april may june july august september october november "
+                         "december jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
 def content_words(text: str) -> list[str]:
+    return list(_content_words(text))
+
+
+@lru_cache(maxsize=16384)
+def _content_words(text: str) -> tuple[str, ...]:
+    """Cached: table headers and row labels repeat for every cell."""
     words = []
     for w in _WORD.findall(text):
         if "/" in w and "." in w or w.lower().startswith(("www", "http")) or w.count("-") > 2:
@@ -39,11 +50,10 @@ def content_words(text: str) -> list[str]:
         lw = w.lower().strip(".")
         if not lw or (lw in STOP and lw not in KEEP):
             continue
-        if re.fullmatch(r"(cy|fy|january|february|march|april|may|june|july|august|september|october|"
-                        r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)", lw):
+        if lw in _MONTH_WORDS:
             continue
         words.append(w.strip(".,;:"))
-    return words
+    return tuple(words)
 
 
 def clip(words: list[str], n: int = MAX_WORDS) -> str:
@@ -107,6 +117,7 @@ _PERIODISH = re.compile(r"\b(?:CY|FY)\s?\d{4}[–-]?|\b(?:19|20)\d\d(?:/\d{2,4})
                         r"|\b(?:in|for|during)\s(?:CY|FY)?\s?(?:19|20)\d\d\b|\bactual\b|\bpre-efu\b|\bestimate\b", re.I)
 
 
+@lru_cache(maxsize=16384)
 def strip_period_words(text: str) -> str:
     out = _PERIODISH.sub(" ", text or "")
     out = re.sub(r"\s+", " ", out).strip(" –-,;:")

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy
 import spacy
@@ -33,8 +33,7 @@ def build_nlp():
     return nlp
 
 
-@dataclass(frozen=True)
-class RuleHit:
+class RuleHit(NamedTuple):
     rule: int  # index into RuleSet.metric_rules
     field: str  # patterns, context, exclude
     start: int  # character span in the doc

@@ -100,6 +100,16 @@ class Scanner:
 
         In a table cell, bracketed numbers are negative ("(0.4)") and a bare number is a count.
         """
+        # Most table cells are one plain figure ("21,751,085", "93.5%"): nothing around it can
+        # make it a year, a date, a code or a phone number, so skip the full scan.
+        plain = None if markers else _PLAIN.fullmatch(text)
+        if plain:
+            a, b = plain.start("n"), plain.end("pct" if plain.group("pct") else "n")
+            value = float(plain.group("n").replace(",", ""))
+            return [Quantity(a, b, text[a:b], value, unit="percent" if plain.group("pct") else "count")], []
+        return self._scan(text, table=table, markers=markers)
+
+    def _scan(self, text: str, *, table: bool, markers) -> tuple[list[Quantity], list[NonQuantity]]:
         quantities: list[Quantity] = []
         skipped: list[NonQuantity] = []
         taken: list[tuple[int, int]] = [tuple(m) for m in markers]
@@ -148,7 +158,8 @@ class Scanner:
                 skipped.append(NonQuantity(m.start("n"), m.end("n"), m.group("n"), "footnote marker"))
                 taken.append((m.start("n"), m.end("n")))
         # Phone numbers: digit groups with separators ("01677 460168", "1-800-843-5678")
-        for m in _PHONE.finditer(text):
+        windows = digit_windows(text)
+        for m in finditer_in(_PHONE, text, windows):
             if free(m.start(), m.end()) and (sum(ch.isdigit() for ch in m.group()) >= 9 or
                                              m.group().startswith(("0", "+", "1-8", "(")) or
                                              re.search(r"(tel|phone|fax|call)\W{0,3}$", lowered[max(0, m.start() - 12):m.start()])):
@@ -173,7 +184,7 @@ class Scanner:
 
         # 2. numerals
         last: NonQuantity | Quantity | None = None
-        for m in self.rx.finditer(text):
+        for m in finditer_in(self.rx, text, windows):
             if not free(m.start("num"), m.end("num")):
                 continue
             res = self._numeral(m, text, lowered, table)
@@ -255,7 +266,8 @@ class Scanner:
         # Section/legal references and identifiers: "18 U.S.C.", "Public Law 117-103"
         if re.match(r"\s?U\.?S\.?C\b|\s?C\.?F\.?R\b", after):
             return skip("legal citation")
-        if re.search(lex.identifier_before_rx, before):
+        # identifier words are short: look at the end of `before` only (\b still sees what precedes)
+        if lex.identifier_before_rx.search(before, max(0, len(before) - 16)):
             return skip("section or identifier number")
         if re.match(r"-\d", after) and re.search(r"\b(?:Law|Report|Act|No\.?|Bill|Order|Rule)\s$", before):
             return skip("section or identifier number")
@@ -438,6 +450,33 @@ class Scanner:
                     b.qualifier = a.qualifier
 
 
+_DIGIT_RUN = re.compile(r"[\d½¼¾⅓⅔⅕⅛][\d,.]*")
+
+
+def digit_windows(text: str, rx: re.Pattern = _DIGIT_RUN, before: int = 24, after: int = 48) -> list[tuple[int, int]]:
+    """Merged spans of text around each match of `rx` (by default a run of digits).
+
+    A figure's pattern can only match near its digits, so running the big patterns in these
+    windows finds what running them over the whole text finds, faster on long prose.
+    `before` and `after` must exceed the longest prefix and suffix the patterns allow.
+    """
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    for m in rx.finditer(text):
+        a, b = max(0, m.start() - before), min(n, m.end() + after)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def finditer_in(rx: re.Pattern, text: str, windows: list[tuple[int, int]]):
+    """`rx.finditer(text)` restricted to `windows` (lookbehinds still see the text before them)."""
+    for a, b in windows:
+        yield from rx.finditer(text, a, b)
+
+
 def _word_or_num(s: str) -> float | None:
     s = s.lower().replace(",", "")
     if s.isdigit():
@@ -460,6 +499,7 @@ def _time_unit(word: str) -> str:
             "decade": "decades", "minute": "minutes", "second": "seconds", "quarter": "quarters"}[word]
 
 
+_PLAIN = re.compile(r"\s*(?P<n>(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}|0)(?:\.\d+)?)(?P<pct>%)?\s*")
 _PHONE = re.compile(r"\b1-8\d\d-\d{0,3}-?[A-Z][A-Z0-9-]*|\b1-8\d\d-\d{3}-\d{4}\b"
                     r"|(?<![\d,.])(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,5}\)\s?)?\d{1,5}(?:[\s-]\d{2,6}){1,4}(?!\d|[,.]\d)")
 _ANY_WORD_NUMBER = re.compile(r"\b(?:" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")\b")

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from .numbers import digit_windows, finditer_in
+
 MONTH_NAMES = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTH_NAMES.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTH_NAMES["sept"] = 9
@@ -23,6 +25,8 @@ _DATE = (rf"(?:{_MONTH}\s{_DAY},?\s{_YEAR}|{_DAY}\s(?:of\s)?{_MONTH},?\s{_YEAR}|
 _FY = rf"(?:{_YEAR}[/–-](?:\d{{4}}|\d{{2}}|\d)\b)"
 _POINT = rf"(?:{_DATE}|(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}|{_FY}|{_YEAR})"
 
+_DATE_RX = re.compile(rf"(?P<a>{_DATE})", re.I)
+_SINCE_BARE = re.compile(r"\bsince\b(?P<a>)", re.I)
 PATTERNS = [
     ("range", re.compile(rf"\b(?:between|from)\s(?P<a>{_POINT})\s(?:and|to|through|until|-|–)\s(?P<b>{_POINT})", re.I)),
     ("range", re.compile(rf"(?<![\w/])(?P<a>{_DATE}|{_YEAR})\s?(?:-|–|to|through)\s?(?P<b>{_DATE}|{_YEAR})(?![\w/])", re.I)),
@@ -30,8 +34,8 @@ PATTERNS = [
     ("year_to", re.compile(rf"\b(?:the\s)?year (?:to|ending|ended)\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})", re.I)),
     ("year_to", re.compile(rf"\bthe\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})\s(?:year|quarter)\b", re.I)),
     ("since", re.compile(rf"\bsince\s(?:[\w'’]+\s){{0,8}}?(?:in\s)?(?P<a>{_POINT})", re.I)),
-    ("since", re.compile(rf"\bsince\b(?P<a>)", re.I)),
-    ("point", re.compile(rf"(?P<a>{_DATE})", re.I)),
+    ("since", _SINCE_BARE),
+    ("point", _DATE_RX),
     ("point", re.compile(rf"(?P<a>(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}(?:[/–-]\d{{2,4}})?)", re.I)),
     ("point", re.compile(rf"(?P<a>{_FY})")),
     ("point", re.compile(rf"(?P<a>(?:\bthe\s)?{_YEAR}\syear\b)", re.I)),
@@ -45,7 +49,8 @@ PATTERNS = [
 _CHANGE = re.compile(r"\b(increas\w*|decreas\w*|ris(?:e|es|ing)|rose|fell|fall\w*|grew|grow\w*|up|down|"
                      r"drop\w*|declin\w*|jump\w*|doubl\w*|trebl\w*|tripl\w*|chang\w*|higher|lower|more|less|"
                      r"%|per ?cent)\b|%")
-_DIGIT = re.compile(r"\d")
+_YEARISH = re.compile(r"(?:1[6-9]|20)\d\d|\d/\d")
+_MONTHISH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\d/\d")  # a date needs one of these
 _TRIGGERS = {"as_of": ("as of", "as at", "end of", "up to and including"), "year_to": ("year",),
              "since": ("since",), "last_n": ("last ", "past ", "previous "),
              "relative": ("year", "month", "week", "yesterday", "today", "now", "currently", "to date", "so far",
@@ -172,16 +177,20 @@ def find_mentions(text: str, fiscal_end_month: int | None = None) -> list[Mentio
     """Every period expression in `text`, longest first, without overlaps."""
     found: list[Mention] = []
     # nothing inside a web address is a date ("wp-content/uploads/2018/03/...")
-    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _URL.finditer(text)]
     lowered = text.lower()
-    has_digit = _DIGIT.search(text) is not None
+    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _URL.finditer(text)] \
+        if "http" in lowered or "www." in lowered else []
+    # every dated pattern needs a year (or a d/m/y date): run those only near one
+    windows = digit_windows(text, _YEARISH, before=200, after=60)
+    has_date = bool(windows) and _MONTHISH.search(lowered) is not None
     for kind, rx in PATTERNS:
         trigger = _TRIGGERS.get(kind)
         if trigger is not None and not any(t in lowered for t in trigger):
             continue  # a cheap test before the regular expression
-        if kind not in ("relative", "last_n", "since") and not has_digit:
+        undated = kind in ("relative", "last_n") or rx is _SINCE_BARE
+        if not undated and not windows or rx is _DATE_RX and not has_date:
             continue
-        for m in rx.finditer(text):
+        for m in (rx.finditer(text) if undated else finditer_in(rx, text, windows)):
             a, b = m.start(), m.end()
             if any(not (b <= x or a >= y) for x, y in taken):
                 continue
