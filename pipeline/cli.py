@@ -7,7 +7,6 @@ several files report every failing file and still process the others.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 

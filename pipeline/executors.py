@@ -74,7 +74,10 @@ def run_dask(tasks: list[Task], scheduler: str | object, on_done: Callable[[Outc
         from dask.distributed import Client, as_completed
     except ImportError:  # pragma: no cover - an optional extra
         raise FactpipeError(None, "the dask executor needs the 'dask' extra: pip install 'factpipe[dask]'") from None
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    except (OSError, TimeoutError) as e:
+        raise FactpipeError(None, f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
     try:
         futures = client.map(run_task, tasks, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}

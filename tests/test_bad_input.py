@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import CORPUS, corpus_file, facts
+from conftest import corpus_file, facts
 from pipeline.errors import IngestError
 from pipeline.ingest import ingest_file
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PAGE_2021, ROOT, TRANSPARENCY, facts, run_facts
+from conftest import ROOT, facts, run_facts
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

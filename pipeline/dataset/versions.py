@@ -73,13 +73,13 @@ def write_run(opts, progress):
         cache = Cache(out)
         cv = code_version()
         paths = list_documents(raw)
-        docs, tasks, keys, results = [], [], {}, {}
+        docs, tasks, keys, entries, results = [], [], {}, {}, {}
         for path in paths:
             name = path.relative_to(raw).as_posix()
             entry = find_entry(manifest, name)
             sha = _sha256_file(path)
             key = cache_key(sha, rules.hash, cv, entry.model_dump_json() if entry else "", opts.max_bytes)
-            keys[name] = key
+            keys[name], entries[name] = key, entry
             doc = {"source": name, "sha256": sha, "title": entry.title if entry and entry.title else None,
                    "publisher": entry.publisher if entry else None, "url": entry.url if entry else None,
                    "published": entry.published.isoformat() if entry and entry.published else None,
@@ -88,14 +88,28 @@ def write_run(opts, progress):
                    "authority": entry.authority if entry else 0, "status": "processed", "error": None,
                    "pages": 0, "observations": 0}
             docs.append(doc)
+
+        manifest_hash = hashlib.sha256(
+            json.dumps([s.model_dump(mode="json", exclude={"retrieved"}) for s in manifest.sources],
+                       sort_keys=True).encode()).hexdigest()
+        signature = hashlib.sha256(json.dumps(
+            {"docs": sorted((d["source"], d["sha256"]) for d in docs), "rules": rules.hash, "code": cv,
+             "manifest": manifest_hash, "max_bytes": opts.max_bytes}, sort_keys=True).encode()).hexdigest()
+        if prev_run and prev_run.get("signature") == signature and \
+                not any(d.get("status") in ("failed", "stale") for d in prev_run.get("documents", [])):
+            # nothing to do: not even the cached results need reading
+            return RunResult(prev, f"no changes: {out / prev} is current (same documents, rules and code)", [])
+
+        for path, doc in zip(paths, docs):
+            name, key = doc["source"], keys[doc["source"]]
             hit = cache.get(key) if opts.use_cache else None
             if hit is not None:
-                results[name] = DocResult(source=name, sha256=sha, observations=hit["observations"],
+                results[name] = DocResult(source=name, sha256=doc["sha256"], observations=hit["observations"],
                                           skipped=hit["skipped"], title=hit["title"], pages=hit["pages"])
                 doc["status"] = "reused"
                 progress(f"reused     {name}", 2)
             else:
-                tasks.append(Task(str(path), name, source_meta(entry), str(opts.rules_dir), opts.max_bytes))
+                tasks.append(Task(str(path), name, source_meta(entries[name]), str(opts.rules_dir), opts.max_bytes))
         if tasks:
             progress(f"processing {len(tasks)} of {len(paths)} documents "
                      f"({opts.executor}{', ' + str(opts.jobs) + ' jobs' if opts.jobs else ''})", 1)
@@ -126,12 +140,6 @@ def write_run(opts, progress):
                 doc["pages"], doc["observations"] = r.pages, len(r.observations)
                 doc["title"] = doc["title"] or r.title
 
-        manifest_hash = hashlib.sha256(
-            json.dumps([s.model_dump(mode="json", exclude={"retrieved"}) for s in manifest.sources],
-                       sort_keys=True).encode()).hexdigest()
-        signature = hashlib.sha256(json.dumps(
-            {"docs": sorted((d["source"], d["sha256"]) for d in docs), "rules": rules.hash, "code": cv,
-             "manifest": manifest_hash, "max_bytes": opts.max_bytes}, sort_keys=True).encode()).hexdigest()
         if prev_run and prev_run.get("signature") == signature:
             return RunResult(prev, f"no changes: {out / prev} is current (same documents, rules and code)", errors)
 

@@ -15,7 +15,7 @@ from datetime import date
 from ..models import Block, Document, Observation, Skipped
 from . import metrics as M
 from .nlp import RuleHit, RuleMatcher, build_nlp
-from .numbers import NonQuantity, Quantity, Scanner
+from .numbers import Quantity, Scanner
 from .periods import (Mention, Period, as_year, cumulative, find_mentions, parse_point,
                       resolve_relative, single_period)
 from .rules import RuleSet, load_rules

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from .lexicon import Lexicon
 
@@ -225,7 +224,6 @@ class Scanner:
         after = text[ne:ne + 40]
         low_before = before.lower()
         low_after = after.lower()
-        surface_num = num
 
         def skip(reason, a=ns, b=ne):
             return NonQuantity(a, b, text[a:b], reason)

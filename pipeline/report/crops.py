@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import os
+import tempfile
 from pathlib import Path
 
 PAD = 16  # points of context above and below the figure's row or line
@@ -19,10 +22,13 @@ def parse_box(text: str) -> tuple[float, float, float, float] | None:
 
 
 class Cropper:
-    """Renders and de-duplicates crops; one open PDF per source at a time."""
+    """Renders and de-duplicates crops; one open PDF per source at a time. With `cache_dir`,
+    crops are kept on disk by document hash, page and box, so the report of the next version
+    renders only the crops of new documents."""
 
-    def __init__(self, raw_dir: Path | None, max_crops: int = 2500):
+    def __init__(self, raw_dir: Path | None, max_crops: int = 2500, cache_dir: Path | None = None):
         self.raw_dir = raw_dir
+        self.cache_dir = cache_dir
         self.max_crops = max_crops
         self.images: dict[str, str] = {}  # crop id -> data URI
         self._keys: dict[tuple, str] = {}
@@ -58,16 +64,34 @@ class Cropper:
             self._pages[key] = img
         return self._pages[key]
 
-    def crop(self, source: str, page: int | None, bbox: str) -> str | None:
+    def crop(self, source: str, page: int | None, bbox: str, sha256: str = "") -> str | None:
         """The id of a crop of `page` around `bbox` (None when it cannot be rendered)."""
-        from PIL import ImageDraw
-
         box = parse_box(bbox)
         if not box or not page or len(self.images) >= self.max_crops:
             return None
         key = (source, page, tuple(round(v) for v in box))
         if key in self._keys:
             return self._keys[key]
+        stored = None
+        if self.cache_dir is not None and sha256:
+            name = hashlib.sha256(f"{sha256}|{page}|{key[2]}|{RESOLUTION}|{PAD}".encode()).hexdigest()
+            stored = self.cache_dir / name[:2] / f"{name}.txt"
+        if stored is not None and stored.exists():
+            uri = stored.read_text()
+        else:
+            uri = self._render(source, page, box)
+            if uri is None:
+                return None
+            if stored is not None:
+                _write(stored, uri)
+        cid = f"c{len(self.images)}"
+        self.images[cid] = uri
+        self._keys[key] = cid
+        return cid
+
+    def _render(self, source: str, page: int, box) -> str | None:
+        from PIL import ImageDraw
+
         img = self._page_image(source, page)
         if img is None:
             return None
@@ -83,10 +107,7 @@ class Cropper:
                        fill=(255, 230, 0, 60), outline=(220, 120, 0, 255), width=2)
         buf = io.BytesIO()
         part.quantize(colors=64).save(buf, format="PNG", optimize=True)
-        cid = f"c{len(self.images)}"
-        self.images[cid] = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
-        self._keys[key] = cid
-        return cid
+        return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
     def close(self) -> None:
         self._pages.clear()
@@ -94,3 +115,14 @@ class Cropper:
             if pdf is not None:
                 pdf.close()
         self._pdfs.clear()
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time

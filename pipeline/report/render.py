@@ -71,14 +71,14 @@ def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None
     changes = diff_facts(prev_facts, facts) if prev_facts is not None else []
 
     titles = {d["source"]: d.get("title") or d["source"] for d in run["documents"]}
-    cropper = Cropper(raw_dir)
+    cropper = Cropper(raw_dir, cache_dir=version_dir.parent / ".cache" / "crops")
     obs_json = {}
     try:
         in_fact = set()
         for f in facts:
             in_fact.update(f.observation_ids.split(";"))
         for o in observations:
-            crop = cropper.crop(o.source, o.page, o.bbox) if o.bbox and o.observation_id in in_fact else None
+            crop = cropper.crop(o.source, o.page, o.bbox, o.source_sha256) if o.bbox and o.observation_id in in_fact else None
             obs_json[o.observation_id] = {
                 "source": o.source, "page": o.page, "quote": o.quote, "at": o.quote_offset, "surface": o.surface,
                 "value": o.value,
