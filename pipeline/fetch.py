@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .dataset.store import write_atomic
 from .errors import FetchError
 from .manifest import RETRIEVED_LOG, Source, load_manifest
 
@@ -43,20 +42,6 @@ def _from_mirror(mirror: Path, source: Source) -> bytes | None:
         if cand.is_file():
             return cand.read_bytes()
     return None
-
-
-def _write_atomic(dest: Path, data: bytes) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def fetch(raw_dir: str | Path, mirror: str | Path | None = None, *, timeout: float = 30.0,
@@ -97,12 +82,12 @@ def fetch(raw_dir: str | Path, mirror: str | Path | None = None, *, timeout: flo
             got = hashlib.sha256(data).hexdigest()
             if src.sha256 and got != src.sha256:
                 raise FetchError(dest, f"sha256 mismatch: expected {src.sha256[:12]}…, got {got[:12]}… (from {via}); not written")
-            _write_atomic(dest, data)
+            write_atomic(dest, data)
             now = datetime.now(timezone.utc).replace(microsecond=0)
             log[src.file] = {"retrieved": now.isoformat(), "via": via, "sha256": got, "bytes": len(data)}
             results.append(FetchResult(src.file, "fetched", f"{len(data):,} bytes from {via}"))
         except FetchError as e:
             results.append(FetchResult(src.file, "failed", e.reason, e))
     if any(r.status == "fetched" for r in results):
-        _write_atomic(log_path, (json.dumps(log, indent=2, sort_keys=True) + "\n").encode())
+        write_atomic(log_path, (json.dumps(log, indent=2, sort_keys=True) + "\n").encode())
     return results

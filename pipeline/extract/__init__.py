@@ -487,7 +487,7 @@ class Extractor:
         quote = f"{label} {text}"
         heading = ctx.heading_text()
         period = ctx.section_period()
-        dims = f"{M.slug(heading.split()[-1]) if heading else 'group'}={label}" if False else f"group={label}"
+        dims = f"group={label}"
         metric_label = M.clip([label] + M.content_words(heading), 14)
         obs = self._obs(ctx, block.start + q.start, block.start + q.end, quote, q, q.unit, q.qualifier,
                         "generic.label_value.v1", metric_label, dims, period, False, list(q.flags), "prose")

@@ -435,8 +435,6 @@ class Scanner:
                 a.range_with, b.range_with = i + 1, i
                 if a.unit == "count" and b.unit != "count":
                     a.unit = b.unit
-                    if b.unit == "percent":
-                        pass
                 if b.unit == "count" and a.unit != "count":
                     b.unit = a.unit
                 # "$100 and $300 million": the scale written once applies to both

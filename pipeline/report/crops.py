@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import os
-import tempfile
 from pathlib import Path
+
+from ..dataset.store import write_atomic
 
 PAD = 16  # points of context above and below the figure's row or line
 RESOLUTION = 96
@@ -117,12 +117,9 @@ class Cropper:
         self._pdfs.clear()
 
 
+
 def _write(path: Path, text: str) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
+        write_atomic(path, text)
     except OSError:
         pass  # a cache that cannot be written only costs time
