@@ -21,13 +21,21 @@ from .manifest import load_manifest
 from .models import Observation, Skipped
 
 
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """The package version plus a hash of its source, so a code change reruns extraction."""
+# The code that decides a document's observations: a change here reruns extraction, a change
+# elsewhere (reconciliation, the report) only writes a new version from the cached results.
+EXTRACTION_CODE = ("ingest", "extract", "models.py", "documents.py", "manifest.py", "errors.py", "run.py")
+
+
+@lru_cache(maxsize=4)
+def code_version(scope: tuple[str, ...] = ()) -> str:
+    """The package version plus a hash of its source (only the parts in `scope`, if given)."""
     h = hashlib.sha256()
     root = Path(__file__).parent
     for p in sorted(root.rglob("*.py")):
-        h.update(p.relative_to(root).as_posix().encode())
+        rel = p.relative_to(root)
+        if scope and rel.parts[0] not in scope:
+            continue
+        h.update(rel.as_posix().encode())
         h.update(p.read_bytes())
     return f"{__version__}+{h.hexdigest()[:12]}"
 
@@ -106,5 +114,5 @@ def run_pipeline(opts: RunOptions, progress: Callable[[str, int], None] = lambda
     return write_run(opts, progress)
 
 
-__all__ = ["DocResult", "RunOptions", "RunResult", "code_version", "extract_files", "list_documents",
+__all__ = ["DocResult", "EXTRACTION_CODE", "RunOptions", "RunResult", "code_version", "extract_files", "list_documents",
            "process_document", "run_pipeline", "IngestError"]

@@ -40,7 +40,8 @@ def test_first_and_second_version(scenario):
     assert sorted(p.name for p in out.iterdir() if p.name.startswith("v")) == ["v0001", "v0002"]
     for v in ("v0001", "v0002"):
         for f in ("observations.csv", "facts.csv", "conflicts.csv", "datapackage.json", "report.html"):
-            assert (out / v / f).exists(), f
+            assert (out / v / f).stat().st_mode & 0o044 == 0o044, f"{f} is not readable by others"
+    assert (out / "LATEST").stat().st_mode & 0o044 == 0o044
     # the second run reused the two pages and processed only the new report
     assert "reused     001_f37116a4be8a75c9.txt" in scenario["r2"].stdout + scenario["r2"].stderr
     assert f"processed  {TRANSPARENCY}" in scenario["r2"].stdout + scenario["r2"].stderr

@@ -42,15 +42,25 @@ def to_jsonl(models) -> str:
     return "".join(json.dumps(m.model_dump(mode="json"), ensure_ascii=False, sort_keys=False) + "\n" for m in models)
 
 
-def read_csv(path: Path, model):
+def iter_csv(path: Path, model):
+    """The rows of a CSV written by `to_csv`, as models, one at a time."""
+    fields = model.model_fields
+    text = {k for k, f in fields.items() if f.annotation is str}  # "" stays "", elsewhere it is None
+    flags = {k for k, f in fields.items() if f.annotation is bool}
     with Path(path).open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    out = []
-    for r in rows:
-        clean = {k: (None if v == "" and model.model_fields[k].annotation not in (str,) else v)
-                 for k, v in r.items() if k in model.model_fields}
-        for k, v in list(clean.items()):
-            if v in ("true", "false") and model.model_fields[k].annotation is bool:
-                clean[k] = v == "true"
-        out.append(model.model_validate(clean))
-    return out
+        for r in csv.DictReader(fh):
+            clean = {k: (None if v == "" and k not in text else v) for k, v in r.items() if k in fields}
+            for k in flags & clean.keys():
+                if clean[k] in ("true", "false"):
+                    clean[k] = clean[k] == "true"
+            yield model.model_validate(clean)
+
+
+def read_csv(path: Path, model) -> list:
+    return list(iter_csv(path, model))
+
+
+def read_column(path: Path, *columns: str) -> list[tuple[str, ...]]:
+    """Some columns of a CSV as plain strings (cheaper than models where that is all we need)."""
+    with Path(path).open(newline="", encoding="utf-8") as fh:
+        return [tuple(r[c] for c in columns) for r in csv.DictReader(fh)]

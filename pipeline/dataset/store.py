@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterable
 
 from ..errors import DatasetError, LockedError
 
@@ -65,13 +66,23 @@ def resolve_version(out_dir: Path, name: str) -> str:
     return name
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def write_atomic(path: Path, data: str | bytes | Iterable[str]) -> None:
+    """Write a file whole or not at all: a temporary file, fsync, rename. `data` may be chunks."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if isinstance(data, (str, bytes)):
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            else:
+                for chunk in data:
+                    fh.write(chunk.encode("utf-8"))
+            os.fchmod(fh.fileno(), 0o666 & ~_UMASK)  # mkstemp makes it private; give it the usual mode
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

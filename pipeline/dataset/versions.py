@@ -20,14 +20,14 @@ from ..errors import FactpipeError, IngestError
 from ..executors import Task, run_tasks
 from ..extract.rules import load_rules
 from ..manifest import load_manifest
-from ..models import ConflictMember, Fact, Observation
+from ..models import Fact, Observation
 from ..reconcile import SourceInfo, reconcile
 from ..reconcile.resolutions import load_resolutions
 from . import changelog
 from .cache import Cache, cache_key
 from .datapackage import datapackage
 from .diff import diff_facts
-from .io import CONFLICT_COLUMNS, FACT_COLUMNS, OBSERVATION_COLUMNS, SKIPPED_COLUMNS, read_csv, to_csv
+from .io import CONFLICT_COLUMNS, FACT_COLUMNS, OBSERVATION_COLUMNS, SKIPPED_COLUMNS, read_column, read_csv, to_csv
 from .store import LATEST, clean_tmp, latest, locked, new_tmp_dir, next_version, publish, write_atomic
 
 FILES = {"observations": "observations.csv", "facts": "facts.csv", "conflicts": "conflicts.csv",
@@ -57,7 +57,7 @@ def read_run(version_dir: Path) -> dict | None:
 
 
 def write_run(opts, progress):
-    from ..run import DocResult, RunResult, code_version
+    from ..run import EXTRACTION_CODE, DocResult, RunResult, code_version
 
     out = Path(opts.out_dir)
     raw = Path(opts.raw_dir)
@@ -72,13 +72,14 @@ def write_run(opts, progress):
         prev_run = read_run(out / prev) if prev else None
         cache = Cache(out)
         cv = code_version()
+        extraction_cv = code_version(EXTRACTION_CODE)
         paths = list_documents(raw)
         docs, tasks, keys, entries, results = [], [], {}, {}, {}
         for path in paths:
             name = path.relative_to(raw).as_posix()
             entry = find_entry(manifest, name)
             sha = _sha256_file(path)
-            key = cache_key(sha, rules.hash, cv, entry.model_dump_json() if entry else "", opts.max_bytes)
+            key = cache_key(sha, rules.hash, extraction_cv, entry.model_dump_json() if entry else "", opts.max_bytes)
             keys[name], entries[name] = key, entry
             doc = {"source": name, "sha256": sha, "title": entry.title if entry and entry.title else None,
                    "publisher": entry.publisher if entry else None, "url": entry.url if entry else None,
@@ -104,8 +105,8 @@ def write_run(opts, progress):
             name, key = doc["source"], keys[doc["source"]]
             hit = cache.get(key) if opts.use_cache else None
             if hit is not None:
-                results[name] = DocResult(source=name, sha256=doc["sha256"], observations=hit["observations"],
-                                          skipped=hit["skipped"], title=hit["title"], pages=hit["pages"])
+                results[name] = DocResult(source=name, sha256=doc["sha256"], observations=hit.observations,
+                                          skipped=hit.skipped, title=hit.title, pages=hit.pages)
                 doc["status"] = "reused"
                 progress(f"reused     {name}", 2)
             else:
@@ -144,8 +145,9 @@ def write_run(opts, progress):
             return RunResult(prev, f"no changes: {out / prev} is current (same documents, rules and code)", errors)
 
         # A document that fails now keeps what the previous version knew of it, marked stale.
-        prev_obs = read_csv(out / prev / FILES["observations"], Observation) if prev else []
-        stale = {d["source"] for d in docs if d["status"] == "failed"} & {o.source for o in prev_obs}
+        failed = {d["source"] for d in docs if d["status"] == "failed"}
+        prev_obs = read_csv(out / prev / FILES["observations"], Observation) if prev and failed else []
+        stale = failed & {o.source for o in prev_obs}
         for d in docs:
             if d["source"] in stale:
                 d["status"] = "stale"
@@ -161,11 +163,12 @@ def write_run(opts, progress):
 
         version = next_version(out)
         prev_facts = read_csv(out / prev / FILES["facts"], Fact) if prev else []
-        prev_conflicts = read_csv(out / prev / FILES["conflicts"], ConflictMember) if prev else []
         changes = diff_facts(prev_facts, facts)
+        del prev_facts, prev_obs
         counts = {k: sum(1 for c in changes if c.change == k) for k in ("added", "removed", "changed")}
         open_now = {c.conflict_id for c in conflicts if c.status == "open"}
-        open_before = {c.conflict_id for c in prev_conflicts if c.status == "open"}
+        open_before = {cid for cid, status in read_column(out / prev / FILES["conflicts"], "conflict_id", "status")
+                       if status == "open"} if prev else set()
         run = {
             "version": version, "previous": prev,
             "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
@@ -179,6 +182,7 @@ def write_run(opts, progress):
                        "conflicts_resolved": len({c.conflict_id for c in conflicts if c.status == "resolved"})},
             "changes": counts,
         }
+        n_observations, n_facts = len(observations), len(facts)
         tmp = new_tmp_dir(out)
         try:
             (tmp / FILES["observations"]).write_text(to_csv(observations, OBSERVATION_COLUMNS), encoding="utf-8")
@@ -187,9 +191,11 @@ def write_run(opts, progress):
             (tmp / FILES["skipped"]).write_text(to_csv(skipped, SKIPPED_COLUMNS), encoding="utf-8")
             (tmp / "datapackage.json").write_text(datapackage(version, FILES), encoding="utf-8")
             (tmp / "run.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
-            from ..report import render_version
-            (tmp / "report.html").write_text(render_version(tmp, raw_dir=raw, previous=out / prev if prev else None),
-                                             encoding="utf-8")
+            # the report reads the files just written, one row at a time: free the run's copies first
+            del observations, facts, conflicts, skipped, results
+            from ..report import write_version_report
+            write_version_report(tmp / "report.html", tmp, raw_dir=raw, previous=out / prev if prev else None,
+                                 changes=changes)
             _checkpoint("written")
             dest = publish(tmp, out, version)
         except BaseException:
@@ -204,7 +210,7 @@ def write_run(opts, progress):
         n_reused = sum(1 for d in docs if d["status"] == "reused")
         n_failed = sum(1 for d in docs if d["status"] in ("failed", "stale"))
         summary = (f"wrote {dest}: {len(docs)} documents ({len(docs) - n_reused - n_failed} processed, {n_reused} reused, "
-                   f"{n_failed} failed), {len(observations)} observations, {len(facts)} facts "
+                   f"{n_failed} failed), {n_observations} observations, {n_facts} facts "
                    f"({counts['added']} added, {counts['removed']} removed, {counts['changed']} changed), "
                    f"{len(open_now)} open conflicts")
         return RunResult(version, summary, errors)

@@ -142,10 +142,11 @@ def reconcile(observations: list[Observation], sources: dict[str, SourceInfo] | 
             observation_ids=";".join(o.observation_id for o in obs), chosen_observation=best.observation_id,
             chosen_reason=reason, stale=all(o.source in stale_sources for o in obs)))
     # checks across facts
+    fact_by_id = {f.fact_id: f for f in facts}
     for kind, fids, detail in sum_conflicts(facts) + monotonic_conflicts(facts):
         cid = conflict_id(kind, fids)
         for fid in fids:
-            f = next(x for x in facts if x.fact_id == fid)
+            f = fact_by_id[fid]
             chosen = next((o for o in by_fact[fid] if o.observation_id == f.chosen_observation), by_fact[fid][0])
             members.append(_member(cid, kind, fid, chosen, detail=detail.get(fid, "")))
             if f.status in ("single", "agreed"):

@@ -8,10 +8,22 @@ from ..dataset.store import resolve_version, latest, list_versions, write_atomic
 from ..errors import DatasetError
 
 
-def render_version(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None) -> str:
+def render_version(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None, changes=None) -> str:
+    """The report of a version folder as one string."""
+    return "".join(_chunks(version_dir, raw_dir, previous, changes))
+
+
+def write_version_report(target: Path, version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None,
+                         changes=None) -> Path:
+    """Write the report of a version folder to `target`, streamed (a large page is never held twice)."""
+    write_atomic(target, _chunks(version_dir, raw_dir, previous, changes))
+    return target
+
+
+def _chunks(version_dir, raw_dir, previous, changes):
     from .render import render
 
-    return render(Path(version_dir), raw_dir=Path(raw_dir) if raw_dir else None, previous=previous)
+    return render(Path(version_dir), raw_dir=Path(raw_dir) if raw_dir else None, previous=previous, changes=changes)
 
 
 def write_report(out_dir, version: str | None = None, out_file=None, raw_dir=None) -> Path:
@@ -21,9 +33,8 @@ def write_report(out_dir, version: str | None = None, out_file=None, raw_dir=Non
         raise DatasetError(out_dir, "no dataset versions yet (run `facts run`)")
     name = resolve_version(out_dir, version) if version else (latest(out_dir) or versions[-1])
     earlier = [v for v in versions if v < name]
-    html = render_version(out_dir / name, raw_dir=raw_dir, previous=out_dir / earlier[-1] if earlier else None)
     target = Path(out_file) if out_file else out_dir / name / "report.html"
     if out_file is None and target.exists():
         return target  # a version folder is never modified once written
-    write_atomic(target, html)
-    return target
+    return write_version_report(target, out_dir / name, raw_dir=raw_dir,
+                                previous=out_dir / earlier[-1] if earlier else None)

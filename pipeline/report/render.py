@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..dataset.diff import diff_facts
-from ..dataset.io import read_csv
+from ..dataset.io import iter_csv, read_csv
 from ..models import ConflictMember, Fact, Observation, Skipped
 from .charts import Point, line_chart
 from .crops import Cropper
@@ -24,10 +24,10 @@ STATIC = Path(__file__).parent / "static"
 
 
 def _safe_json(data) -> str:
-    """JSON that cannot close its <script> element or start markup."""
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    """JSON that cannot close its <script> element or start markup. ASCII only (U+2028 and
+    the like escaped too), which also keeps a large page's string at one byte a character."""
+    return (json.dumps(data, separators=(",", ":"))
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def _env() -> Environment:
@@ -60,15 +60,18 @@ def _series(facts: list[Fact]) -> list[dict]:
     return out
 
 
-def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None) -> str:
+def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None, changes=None):
+    """The report of a version folder, as chunks of HTML. Observations, conflicts and skipped numbers are read one
+    row at a time into the page's data, so memory stays near the size of the page."""
     run = json.loads((version_dir / "run.json").read_text())
     facts = read_csv(version_dir / "facts.csv", Fact)
-    observations = read_csv(version_dir / "observations.csv", Observation)
-    conflicts = read_csv(version_dir / "conflicts.csv", ConflictMember)
+    observations = iter_csv(version_dir / "observations.csv", Observation)
+    conflicts = iter_csv(version_dir / "conflicts.csv", ConflictMember)
     skipped_path = version_dir / "skipped.csv"
-    skipped = read_csv(skipped_path, Skipped) if skipped_path.exists() else []
-    prev_facts = read_csv(previous / "facts.csv", Fact) if previous and (previous / "facts.csv").exists() else None
-    changes = diff_facts(prev_facts, facts) if prev_facts is not None else []
+    skipped = iter_csv(skipped_path, Skipped) if skipped_path.exists() else []
+    if changes is None:
+        prev_facts = read_csv(previous / "facts.csv", Fact) if previous and (previous / "facts.csv").exists() else None
+        changes = diff_facts(prev_facts, facts) if prev_facts is not None else []
 
     titles = {d["source"]: d.get("title") or d["source"] for d in run["documents"]}
     cropper = Cropper(raw_dir, cache_dir=version_dir.parent / ".cache" / "crops")
@@ -118,10 +121,9 @@ def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None
         url = d.get("url") or ""
         docs.append({**d, "url": url if url.startswith(("http://", "https://")) else "",
                      "skipped": len(skipped_by_doc.get(d["source"], []))})
-    html = _env().get_template("report.html.j2").render(
+    return _env().get_template("report.html.j2").generate(
         run=run, docs=docs, status_counts=status_counts, series=_series(facts),
         n_conflicts_open=sum(1 for g in groups.values() if g["status"] == "open"),
         n_conflicts=len(groups), changes=changes, previous=previous.name if previous else None,
         css=(STATIC / "report.css").read_text(), js=(STATIC / "report.js").read_text(),
         data_json=_safe_json(data))
-    return html
