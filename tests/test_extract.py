@@ -78,3 +78,27 @@ def test_explain_lists_skipped_numbers_with_reasons():
     assert any("'1998': year" in l for l in lines)
     obs = facts("extract", "--raw", RAW, RAW / "002_0a1c537e7b82efe0.txt").stdout.splitlines()
     assert obs == []  # a brochure with no statistics
+
+
+def test_labels_of_bracketed_figures_and_opening_subjects(tmp_path):
+    """A figure in brackets is about the words before its bracket; a figure late in a sentence
+    about what the sentence opened with; letters of any script are words."""
+    doc = tmp_path / "languages.txt"
+    doc.write_text("Other major groups include Asian (11.8%) and Pacific peoples (7.4%), and 14.9% as Māori.\n\n"
+                   "Samoan is the most widely spoken non-official language, used by 2.2% of residents.\n\n"
+                   "The island lies some 2,000 kilometres (1,200 mi) east of Australia.\n", encoding="utf-8")
+    r = facts("extract", "--format", "jsonl", doc)
+    assert r.returncode == 0, r.stderr
+    label = {o["surface"]: o["metric_label"] for o in map(json.loads, r.stdout.splitlines())}
+    assert "Asian" in label["11.8%"] and "Pacific peoples" in label["7.4%"]
+    assert "Māori" in label["14.9%"]
+    assert label["2.2%"].startswith("Samoan")
+    assert "Australia" in label["2,000 kilometres"]
+
+
+def test_words_in_a_table_cell_are_its_breakdown(ingested, extractor):
+    """An infobox cell such as '70.2% European' gives the figure and what it is of."""
+    doc = ingested("html/wikipedia-new-zealand.html")
+    obs = extractor.extract(doc).observations
+    [european] = [o for o in obs if o.kind == "table" and o.surface == "70.2%"]
+    assert "European" in european.dimensions and european.unit == "percent"

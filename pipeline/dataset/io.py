@@ -60,7 +60,15 @@ def read_csv(path: Path, model) -> list:
     return list(iter_csv(path, model))
 
 
-def read_column(path: Path, *columns: str) -> list[tuple[str, ...]]:
-    """Some columns of a CSV as plain strings (cheaper than models where that is all we need)."""
+def iter_rows(path: Path):
+    """The rows of a CSV as plain dicts of strings (cheaper than models where that is all we
+    need); nothing if the file is absent."""
+    if not Path(path).exists():
+        return
     with Path(path).open(newline="", encoding="utf-8") as fh:
-        return [tuple(r[c] for c in columns) for r in csv.DictReader(fh)]
+        yield from csv.DictReader(fh)
+
+
+def read_column(path: Path, *columns: str) -> list[tuple[str, ...]]:
+    """Some columns of a CSV as plain strings."""
+    return [tuple(r[c] for c in columns) for r in iter_rows(path)]

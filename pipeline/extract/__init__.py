@@ -24,6 +24,8 @@ PROSE = ("paragraph", "list_item", "heading", "caption")
 GENERIC_RULE = {"count": "generic.count.v1", "percent": "generic.percent.v1", "ratio": "generic.ratio.v1"}
 _CLAUSE_SEP = re.compile(r";|:(?=\s)|,(?=\s)|\(|\bwhile\b|\bwhereas\b|\bbut\b|\bvs\.?|\bversus\b|"
                          r"\band\b|\bwith\b|—|–(?=\s)", re.I)
+_BRACKET_OPEN = re.compile(r"\s?\(\s?(?:or\s|about\s|around\s|c\.\s?)?")
+_BRACKET_CLOSE = re.compile(r"\s?\)")
 _MAY_HAVE_FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                               r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
                               r"forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen|half)\b", re.I)
@@ -435,6 +437,11 @@ class Extractor:
         if found is not None:
             r = self.rules.metric_rules[found[0]]
             return r.id, r.label, _dims(r.dimensions)
+        opening = M.opening_subject(text)
+        if opening and opening[1] <= cs and not set(opening[0].lower().split()) & set(label.lower().split()):
+            # a figure later in the sentence is about what the sentence opened with ("English is
+            # the predominant language ..., spoken by 95.4% of the population")
+            label = M.clip(opening[0].split() + label.split(), M.MAX_WORDS + 4)
         return GENERIC_RULE.get(q.unit, f"generic.{_unit_family(q.unit)}.v1"), label, ""
 
     def _match_rule(self, hits, near: tuple[int, int] | None, unit: str | None, kind: str,
@@ -543,7 +550,9 @@ class Extractor:
                         period = as_year(cand)
                         break
                 col_clean = M.strip_period_words(col)
-                parts = [(rkey, row_label, row.label), ("column", col_clean, col), ("detail", cell.label or "", cell.label or "")]
+                # words in the cell besides its figures ("70.2% European") say what the figure is of
+                detail = cell.label or " ".join(M.content_words(_without(cell.text, qs)))
+                parts = [(rkey, row_label, row.label), ("column", col_clean, col), ("detail", detail, detail)]
                 if col_clean.lower() in label.lower():
                     parts[1] = ("column", "", col)
                 near_text = " | ".join(x for x in (row.label, cell.label, col, row.section) if x)
@@ -666,6 +675,14 @@ def _is_total(label: str) -> bool:
     return bool(re.fullmatch(r"(grand\s)?totals?:?|all|overall|sum", label.strip().lower()))
 
 
+def _without(text: str, qs: list[Quantity]) -> str:
+    """`text` with the quantities (and their qualifiers) blanked out."""
+    for q in qs:
+        a = q.qualifier_span[0] if q.qualifier_span else q.start
+        text = text[:a] + " " * (q.end - a) + text[q.end:]
+    return text
+
+
 def _shift(q: Quantity, by: int) -> Quantity:
     span = (q.qualifier_span[0] - by, q.qualifier_span[1] - by) if q.qualifier_span else None
     return replace(q, start=q.start - by, end=q.end - by, qualifier_span=span)
@@ -727,8 +744,16 @@ def _clauses(text: str, qs: list[Quantity]) -> list[tuple[int, int]]:
         start = max([s for s in seps if lo <= s < q.start] + [lo])
         if i and start == lo:
             start = q.start if text[lo:q.start].strip() else lo  # nothing separates them
-        after = [s for s in seps if q.end <= s < hi]
+        # a bracket holding only another figure right after this one ("2,000 kilometres (1,200 mi)
+        # east of Australia", "20,100 (32%) of victims") does not end this one's clause
+        nxt = qs[i + 1] if i + 1 < len(qs) else None
+        bracket = _BRACKET_OPEN.match(text, q.end)
+        if nxt and bracket and nxt.start == bracket.end() and _BRACKET_CLOSE.match(text, nxt.end):
+            close = _BRACKET_CLOSE.match(text, nxt.end).end()
+            hi = qs[i + 2].start if i + 2 < len(qs) else len(text)
+            after = [s for s in seps if close <= s < hi]
+        else:
+            after = [s for s in seps if q.end <= s < hi]
         end = after[0] if after else hi
-        # a parenthetical figure right after this one belongs with it
         out.append((start, end))
     return out

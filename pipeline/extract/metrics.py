@@ -23,7 +23,7 @@ either neither nor very much many can could would should will may might must do 
 according since until after before during between through across within without among amongst
 upon onto via including include includes included i you he she his her them us my your""".split())
 KEEP = {"not", "no", "non", "new", "total", "unique", "other", "public", "per", "all"}
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’&/.-]*[A-Za-z0-9]|[A-Za-z]")
+_WORD = re.compile(r"[^\W\d_][\w'’&/.-]*[^\W_]|[^\W\d_]")  # letters of any script: "Māori", "Ringatū"
 _VERBISH = re.compile(r"^(?:involved|were|was|are|is|had|have|has|resolved|came|remained|received|"
                       r"reported|accounted|made|said|lived|stood|fell|rose|increased|decreased)$", re.I)
 MAX_WORDS = 12
@@ -79,6 +79,11 @@ def prose_label(sentence: str, clause: tuple[int, int], q_span: tuple[int, int],
 
     after = content_words(text_of(qe, ce))[:8]
     before = content_words(text_of(cs, qs))[-6:]
+    if not before and not after and cs > 0 and sentence[cs] in "(,":
+        # "Asian (11.8%)", "(including Mandarin, 1.3%)": a bracketed figure is about the words
+        # just before its bracket, back to the previous separator
+        lead = re.split(r"[;:,(]", text_of(max(0, cs - 80), cs))[-1]
+        before = content_words(lead)[-4:]
     own = [w.lower() for w in before + after]
     if prev_label and all(w in _ELIDED for w in own):
         # "...; in CY 2021, it received 29.3 million", "5,127 individuals and more than 90,000 since
@@ -92,6 +97,22 @@ def prose_label(sentence: str, clause: tuple[int, int], q_span: tuple[int, int],
     if subject and subject.lower() not in label.lower():
         label = clip(subject.split() + words, MAX_WORDS + 4)
     return label
+
+
+_OPENING_SUBJECT = re.compile(
+    r"\s*[\"'“‘]?((?:[^\W\d_][\w'’-]*\s){1,5}?)(?:however\s|also\s|now\s)?"
+    r"(?:is|are|was|were|has|have|had|fell|rose|increased|decreased|declined|accounted|remained|stood|grew|"
+    r"reached|totall?ed|received|contributed|comprised?|comprises|represents?|represented|makes up|made up)\b")
+
+
+def opening_subject(sentence: str) -> tuple[str, int] | None:
+    """'Samoan is the most widely spoken ...' -> ('Samoan', end): the noun phrase a sentence
+    opens with, before its verb, when that is a few plain words."""
+    m = _OPENING_SUBJECT.match(sentence)
+    if not m:
+        return None
+    words = content_words(m.group(1))
+    return (" ".join(words), m.end(1)) if words else None
 
 
 def sentence_subject(sentence: str, first_q_end: int) -> str | None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..dataset.diff import diff_facts
-from ..dataset.io import iter_csv, read_csv
-from ..models import ConflictMember, Fact, Observation, Skipped
+from ..dataset.io import iter_rows, read_csv
+from ..models import Fact
 from .charts import Point, line_chart
 from .crops import Cropper
 
@@ -28,6 +28,10 @@ def _safe_json(data) -> str:
     the like escaped too), which also keeps a large page's string at one byte a character."""
     return (json.dumps(data, separators=(",", ":"))
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text else None
 
 
 def _env() -> Environment:
@@ -61,14 +65,10 @@ def _series(facts: list[Fact]) -> list[dict]:
 
 
 def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None, changes=None):
-    """The report of a version folder, as chunks of HTML. Observations, conflicts and skipped numbers are read one
-    row at a time into the page's data, so memory stays near the size of the page."""
+    """The report of a version folder, as chunks of HTML. Observations, conflicts and skipped
+    numbers are read as plain rows, one at a time, straight into the page's data."""
     run = json.loads((version_dir / "run.json").read_text())
     facts = read_csv(version_dir / "facts.csv", Fact)
-    observations = iter_csv(version_dir / "observations.csv", Observation)
-    conflicts = iter_csv(version_dir / "conflicts.csv", ConflictMember)
-    skipped_path = version_dir / "skipped.csv"
-    skipped = iter_csv(skipped_path, Skipped) if skipped_path.exists() else []
     if changes is None:
         prev_facts = read_csv(previous / "facts.csv", Fact) if previous and (previous / "facts.csv").exists() else None
         changes = diff_facts(prev_facts, facts) if prev_facts is not None else []
@@ -80,14 +80,15 @@ def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None
         in_fact = set()
         for f in facts:
             in_fact.update(f.observation_ids.split(";"))
-        for o in observations:
-            crop = cropper.crop(o.source, o.page, o.bbox, o.source_sha256) if o.bbox and o.observation_id in in_fact else None
-            obs_json[o.observation_id] = {
-                "source": o.source, "page": o.page, "quote": o.quote, "at": o.quote_offset, "surface": o.surface,
-                "value": o.value,
-                "unit": o.unit, "qual": o.qualifier, "rule": o.rule, "label": o.metric_label, "dims": o.dimensions,
-                "end": o.period_end.isoformat() if o.period_end else "", "kind": o.kind, "flags": o.flags,
-                "crop": crop}
+        for o in iter_rows(version_dir / "observations.csv"):
+            page = _int(o["page"])
+            crop = cropper.crop(o["source"], page, o["bbox"], o["source_sha256"]) \
+                if o["bbox"] and o["observation_id"] in in_fact else None
+            obs_json[o["observation_id"]] = {
+                "source": o["source"], "page": page, "quote": o["quote"], "at": _int(o["quote_offset"]),
+                "surface": o["surface"], "value": float(o["value"]), "unit": o["unit"], "qual": o["qualifier"],
+                "rule": o["rule"], "label": o["metric_label"], "dims": o["dimensions"], "end": o["period_end"],
+                "kind": o["kind"], "flags": o["flags"], "crop": crop}
     finally:
         cropper.close()
     facts_json = [{
@@ -99,18 +100,19 @@ def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None
         "sources": sorted({obs_json[i]["source"] for i in f.observation_ids.split(";") if i in obs_json})}
         for f in facts]
     groups: dict[str, dict] = {}
-    for c in conflicts:
-        g = groups.setdefault(c.conflict_id, {"id": c.conflict_id, "kind": c.kind, "status": c.status,
-                                              "resolution": c.resolution, "members": []})
-        g["members"].append({"fact": c.fact_id, "obs": c.observation_id, "source": c.source, "page": c.page,
-                             "quote": c.quote, "surface": c.surface, "value": c.value, "unit": c.unit,
-                             "qual": c.qualifier, "end": c.period_end.isoformat() if c.period_end else "",
-                             "detail": c.detail})
-        if c.status == "open":
+    for c in iter_rows(version_dir / "conflicts.csv"):
+        g = groups.setdefault(c["conflict_id"], {"id": c["conflict_id"], "kind": c["kind"], "status": c["status"],
+                                                 "resolution": c["resolution"], "members": []})
+        g["members"].append({"fact": c["fact_id"], "obs": c["observation_id"], "source": c["source"],
+                             "page": _int(c["page"]), "quote": c["quote"], "surface": c["surface"],
+                             "value": float(c["value"]), "unit": c["unit"], "qual": c["qualifier"],
+                             "end": c["period_end"], "detail": c["detail"]})
+        if c["status"] == "open":
             g["status"] = "open"
     skipped_by_doc: dict[str, list] = defaultdict(list)
-    for s in skipped:
-        skipped_by_doc[s.source].append({"surface": s.surface, "reason": s.reason, "page": s.page, "context": s.context})
+    for s in iter_rows(version_dir / "skipped.csv"):
+        skipped_by_doc[s["source"]].append({"surface": s["surface"], "reason": s["reason"], "page": _int(s["page"]),
+                                            "context": s["context"]})
     data = {"facts": facts_json, "obs": obs_json, "crops": cropper.images,
             "conflicts": sorted(groups.values(), key=lambda g: (g["status"] != "open", g["kind"], g["id"])),
             "skipped": skipped_by_doc, "titles": titles,
