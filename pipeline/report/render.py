@@ -23,11 +23,13 @@ from .crops import Cropper
 STATIC = Path(__file__).parent / "static"
 
 
-def _safe_json(data) -> str:
-    """JSON that cannot close its <script> element or start markup. ASCII only (U+2028 and
-    the like escaped too), which also keeps a large page's string at one byte a character."""
-    return (json.dumps(data, separators=(",", ":"))
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+# ASCII JSON (U+2028 and the like escaped too) that cannot close its <script> element or start
+# markup: the escapes apply to any piece of the encoding on its own
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
+
+def _safe(json_text: str) -> str:
+    return json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _int(text: str) -> int | None:
@@ -115,17 +117,36 @@ def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None
                                             "context": s["context"]})
     data = {"facts": facts_json, "obs": obs_json, "crops": cropper.images,
             "conflicts": sorted(groups.values(), key=lambda g: (g["status"] != "open", g["kind"], g["id"])),
-            "skipped": skipped_by_doc, "titles": titles,
-            "changes": [vars(c) for c in changes]}
+            "skipped": skipped_by_doc, "titles": titles}  # changes are rendered in the page itself
     status_counts = run["counts"].get("facts_by_status", {})
     docs = []
     for d in run["documents"]:
         url = d.get("url") or ""
         docs.append({**d, "url": url if url.startswith(("http://", "https://")) else "",
                      "skipped": len(skipped_by_doc.get(d["source"], []))})
-    return _env().get_template("report.html.j2").generate(
+    page = _env().get_template("report.html.j2").render(
         run=run, docs=docs, status_counts=status_counts, series=_series(facts),
         n_conflicts_open=sum(1 for g in groups.values() if g["status"] == "open"),
         n_conflicts=len(groups), changes=changes, previous=previous.name if previous else None,
         css=(STATIC / "report.css").read_text(), js=(STATIC / "report.js").read_text(),
-        data_json=_safe_json(data))
+        data_json=_DATA_MARK)
+    head, tail = page.split(_DATA_MARK)
+    return _stream(head, data, tail)
+
+
+_DATA_MARK = "\x00report-data\x00"
+
+
+def _stream(head: str, data, tail: str):
+    """The page around its data, the data encoded piece by piece: a large report's JSON is
+    never one string in memory."""
+    yield head
+    batch, size = [], 0
+    for piece in _ENCODER.iterencode(data):
+        batch.append(piece)
+        size += len(piece)
+        if size > 1 << 20:
+            yield _safe("".join(batch))
+            batch, size = [], 0
+    yield _safe("".join(batch))
+    yield tail
