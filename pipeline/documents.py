@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .extract import SourceMeta
 from .ingest import FORMATS
 from .manifest import MANIFEST, Manifest, Source
 
@@ -46,7 +45,10 @@ def find_entry(manifest: Manifest, name: str) -> Source | None:
     return entry
 
 
-def source_meta(entry: Source | None) -> SourceMeta | None:
+def source_meta(entry: Source | None):
+    """The manifest entry as the extractor's SourceMeta (None for a document not listed)."""
+    from .extract import SourceMeta  # here: listing documents needs no spaCy
+
     if entry is None:
         return None
     return SourceMeta(published=entry.published, published_inferred=entry.published_inferred,

@@ -14,9 +14,7 @@ from typing import Callable
 from . import __version__
 from .documents import find_entry, list_documents, source_meta, source_name
 from .errors import FactpipeError, IngestError
-from .extract import Extractor
 from .extract.rules import load_rules
-from .ingest import DEFAULT_MAX_BYTES, ingest_file
 from .manifest import load_manifest
 from .models import Observation, Skipped
 
@@ -51,11 +49,13 @@ class DocResult:
     error: str | None = None
 
 
-_EXTRACTORS: dict[str, Extractor] = {}
+_EXTRACTORS: dict = {}  # rules hash -> Extractor
 
 
-def get_extractor(rules_dir: str | Path) -> Extractor:
+def get_extractor(rules_dir: str | Path):
     """One Extractor per rules version per process (the spaCy pipeline loads once)."""
+    from .extract import Extractor  # here: a run that processes nothing never loads spaCy
+
     rules = load_rules(rules_dir)
     ex = _EXTRACTORS.get(rules.hash)
     if ex is None:
@@ -66,6 +66,8 @@ def get_extractor(rules_dir: str | Path) -> Extractor:
 
 def process_document(path: Path, name: str, meta, rules_dir: str | Path, max_bytes: int | None = None) -> DocResult:
     """Ingest and extract one document. Raises IngestError for a document that cannot be read."""
+    from .ingest import DEFAULT_MAX_BYTES, ingest_file
+
     doc = ingest_file(path, source=name, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
     ex = get_extractor(rules_dir)
     res = ex.extract(doc, meta)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 from ..models import ConflictMember, Fact, Observation, Skipped
@@ -16,14 +17,18 @@ SKIPPED_COLUMNS = list(Skipped.model_fields)
 
 
 def _row(model) -> dict:
+    # the models' fields are plain values (str, int, float, bool, date): their attributes are
+    # what model_dump(mode="json") would give, without its cost on large versions
     out = {}
-    for k, v in model.model_dump(mode="json").items():
+    for k, v in model.__dict__.items():
         if v is None:
             out[k] = ""
         elif isinstance(v, bool):
             out[k] = "true" if v else "false"
         elif isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
             out[k] = int(v)
+        elif isinstance(v, date):
+            out[k] = v.isoformat()
         else:
             out[k] = v
     return out

@@ -141,7 +141,7 @@ def write_run(opts, progress):
                 doc["pages"], doc["observations"] = r.pages, len(r.observations)
                 doc["title"] = doc["title"] or r.title
 
-        if prev_run and prev_run.get("signature") == signature:
+        if prev_run and prev_run.get("signature") == signature:  # failed again, nothing else changed
             return RunResult(prev, f"no changes: {out / prev} is current (same documents, rules and code)", errors)
 
         # A document that fails now keeps what the previous version knew of it, marked stale.

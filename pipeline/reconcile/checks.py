@@ -32,16 +32,15 @@ def sum_conflicts(facts: list[Fact]) -> list[Check]:
     for group in index.values():
         if len(group) < 3:
             continue
-        dims = {f.fact_id: _dims(f) for f in group}
+        # the parts of a total are the facts with its dimensions plus one: index each fact
+        # under its dimensions minus each one of them
+        parts_of: dict[frozenset, dict[str, list[Fact]]] = {}
+        for f in group:
+            d = _dims(f)
+            for extra in d:
+                parts_of.setdefault(d - {extra}, {}).setdefault(extra[0], []).append(f)
         for total in group:
-            td = dims[total.fact_id]
-            parts_by_key: dict[str, list[Fact]] = {}
-            for f in group:
-                d = dims[f.fact_id]
-                extra = d - td
-                if len(d) == len(td) + 1 and td <= d and len(extra) == 1:
-                    parts_by_key.setdefault(next(iter(extra))[0], []).append(f)
-            for key, parts in parts_by_key.items():
+            for key, parts in parts_of.get(_dims(total), {}).items():
                 if len(parts) < 2:
                     continue
                 total_sum = sum(p.value for p in parts)

@@ -25,7 +25,8 @@ STATIC = Path(__file__).parent / "static"
 
 # ASCII JSON (U+2028 and the like escaped too) that cannot close its <script> element or start
 # markup: the escapes apply to any piece of the encoding on its own
-_ENCODER = json.JSONEncoder(separators=(",", ":"))
+def _dumps(obj) -> str:
+    return json.dumps(obj, separators=(",", ":"))
 
 
 def _safe(json_text: str) -> str:
@@ -142,7 +143,7 @@ def _stream(head: str, data, tail: str):
     never one string in memory."""
     yield head
     batch, size = [], 0
-    for piece in _ENCODER.iterencode(data):
+    for piece in _pieces(data, depth=2):
         batch.append(piece)
         size += len(piece)
         if size > 1 << 20:
@@ -150,3 +151,22 @@ def _stream(head: str, data, tail: str):
             batch, size = [], 0
     yield _safe("".join(batch))
     yield tail
+
+
+def _pieces(obj, depth: int):
+    """JSON of `obj`: containers down to `depth` item by item, what is below in one (fast) call."""
+    if depth and isinstance(obj, dict):
+        yield "{"
+        for i, (k, v) in enumerate(obj.items()):
+            yield ("," if i else "") + _dumps(k) + ":"
+            yield from _pieces(v, depth - 1)
+        yield "}"
+    elif depth and isinstance(obj, list):
+        yield "["
+        for i, v in enumerate(obj):
+            if i:
+                yield ","
+            yield from _pieces(v, depth - 1)
+        yield "]"
+    else:
+        yield _dumps(obj)
