@@ -8,7 +8,8 @@ run's outputs do not depend on how many workers did the work.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from importlib import import_module
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -49,54 +50,70 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def run_local(tasks: list[Task], jobs: int, on_done: Callable[[Outcome], None]) -> list[Outcome]:
-    if jobs <= 1 or len(tasks) <= 1:
-        out = []
-        for t in tasks:
-            o = run_task(t)
-            on_done(o)
-            out.append(o)
-        return out
-    results: dict[int, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        futures = {pool.submit(run_task, t): i for i, t in enumerate(tasks)}
-        from concurrent.futures import as_completed
-        for fut in as_completed(futures):
-            o = fut.result()
-            results[futures[fut]] = o
-            on_done(o)
-    return [results[i] for i in range(len(tasks))]
+def start_local(tasks: list[Task], jobs: int, on_done: Callable[[Outcome], None]) -> Callable[[], list[Outcome]]:
+    """Start the tasks in a process pool (jobs > 1) and return the function that waits for them;
+    with one job they run, in this process, when that function is called."""
+    if jobs <= 1 or not tasks:
+        def run_here() -> list[Outcome]:
+            out = []
+            for t in tasks:
+                out.append(run_task(t))
+                on_done(out[-1])
+            return out
+        return run_here
+    # import spaCy once, here: the forked workers inherit it instead of each importing it
+    import_module(f"{__package__}.extract.extractor")
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)))
+    futures = [pool.submit(run_task, t) for t in tasks]
+
+    def wait() -> list[Outcome]:
+        with pool:
+            index = {f: i for i, f in enumerate(futures)}
+            results: dict[int, Outcome] = {}
+            for fut in as_completed(futures):
+                results[index[fut]] = fut.result()
+                on_done(results[index[fut]])
+            return [results[i] for i in range(len(tasks))]
+    return wait
 
 
-def run_dask(tasks: list[Task], scheduler: str | object, on_done: Callable[[Outcome], None]) -> list[Outcome]:
+def start_dask(tasks: list[Task], scheduler: str | object, on_done: Callable[[Outcome], None]) -> Callable[[], list[Outcome]]:
     """Send tasks to a Dask cluster; `scheduler` is an address ("tcp://host:8786") or a Client."""
     try:
-        from dask.distributed import Client, as_completed
+        from dask.distributed import Client
+        from dask.distributed import as_completed as dask_completed
     except ImportError:  # pragma: no cover - an optional extra
         raise FactpipeError(None, "the dask executor needs the 'dask' extra: pip install 'factpipe[dask]'") from None
     try:
         client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     except (OSError, TimeoutError) as e:
         raise FactpipeError(None, f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
-    try:
-        futures = client.map(run_task, tasks, pure=False)
-        index = {f.key: i for i, f in enumerate(futures)}
-        results: dict[int, Outcome] = {}
-        for fut in as_completed(futures):
-            o = fut.result()
-            results[index[fut.key]] = o
-            on_done(o)
-        return [results[i] for i in range(len(tasks))]
-    finally:
-        if client is not scheduler:
-            client.close()
+    futures = client.map(run_task, tasks, pure=False)
+
+    def wait() -> list[Outcome]:
+        try:
+            index = {f.key: i for i, f in enumerate(futures)}
+            results: dict[int, Outcome] = {}
+            for fut in dask_completed(futures):
+                results[index[fut.key]] = fut.result()
+                on_done(results[index[fut.key]])
+            return [results[i] for i in range(len(tasks))]
+        finally:
+            if client is not scheduler:
+                client.close()
+    return wait
 
 
-def run_tasks(tasks: Iterable[Task], *, executor: str = "local", jobs: int | None = None, scheduler=None,
-              on_done: Callable[[Outcome], None] = lambda o: None) -> list[Outcome]:
+def start_tasks(tasks: Iterable[Task], *, executor: str = "local", jobs: int | None = None, scheduler=None,
+                on_done: Callable[[Outcome], None] = lambda o: None) -> Callable[[], list[Outcome]]:
+    """Start per-document work; returns the function that waits for the outcomes, in task order."""
     tasks = list(tasks)
     if executor == "dask":
         if scheduler is None:
             raise FactpipeError(None, "--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
-        return run_dask(tasks, scheduler, on_done)
-    return run_local(tasks, jobs or default_jobs(), on_done)
+        return start_dask(tasks, scheduler, on_done)
+    return start_local(tasks, jobs or default_jobs(), on_done)
+
+
+def run_tasks(tasks: Iterable[Task], **kw) -> list[Outcome]:
+    return start_tasks(tasks, **kw)()

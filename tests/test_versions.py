@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PAGE_2020, PAGE_2021, RULES, TRANSPARENCY, facts, run_facts as _run
+from conftest import PAGE_2020, PAGE_2021, RULES, TRANSPARENCY, corpus_file, facts, run_facts as _run
 
 
 def _rows(path: Path) -> list[dict]:
@@ -152,6 +152,24 @@ def test_failed_document_is_carried_over_stale(scenario, tmp_path):
     assert stale and all({source_of[i] for i in f["observation_ids"].split(";")} == {TRANSPARENCY} for f in stale)
     log = (out / "CHANGELOG.md").read_text().split("## v0002")[0]
     assert f"document failed: `{TRANSPARENCY}`" in log and "stale" in log
+
+
+def test_damaged_cache_entries_are_processed_again(scenario, tmp_path):
+    out = tmp_path / "extracted"
+    shutil.copytree(scenario["out"], out)
+    raw = tmp_path / "raw"
+    shutil.copytree(scenario["raw"], raw)
+    damaged = [p for p in (out / ".cache").rglob("*.json")]
+    assert damaged
+    for p in damaged:
+        p.write_text('{"source": "trunc')
+    shutil.copy(corpus_file("000_30a837135126b02b.txt"), raw / "000_30a837135126b02b.txt")
+    r = _run(raw, out, "-v")
+    assert r.returncode == 0, r.stderr
+    assert f"processed  {TRANSPARENCY}" in r.stderr + r.stdout
+    before = {f["fact_id"]: f["value"] for f in _rows(out / "v0002" / "facts.csv")}
+    after = {f["fact_id"]: f["value"] for f in _rows(out / "v0003" / "facts.csv")}
+    assert before.items() <= after.items()  # nothing lost, the new page only added
 
 
 def test_second_run_is_locked_out(scenario, tmp_path):

@@ -35,6 +35,9 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
 
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
     def get(self, key: str) -> CachedDocument | None:
         try:
             # parsed and validated in one call: much faster than a model per row from json.loads

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from ..documents import find_entry, list_documents, source_meta
 from ..errors import FactpipeError, IngestError
-from ..executors import Task, run_tasks
+from ..executors import Task, start_tasks
 from ..extract.rules import load_rules
 from ..manifest import load_manifest
 from ..models import Fact, Observation
 from ..reconcile import SourceInfo, reconcile
 from ..reconcile.resolutions import load_resolutions
 from . import changelog
-from .cache import Cache, cache_key
+from .cache import CACHE_DIR, Cache, cache_key
 from .datapackage import datapackage
 from .diff import diff_facts
 from .io import CONFLICT_COLUMNS, FACT_COLUMNS, OBSERVATION_COLUMNS, SKIPPED_COLUMNS, read_column, read_csv, to_csv
@@ -65,7 +65,7 @@ def write_run(opts, progress):
         raise FactpipeError(raw, "raw folder not found")
     with locked(out):
         clean_tmp(out)
-        rules = load_rules(opts.rules_dir)
+        rules = load_rules(opts.rules_dir, checked_dir=out / CACHE_DIR)
         resolutions = load_resolutions(opts.rules_dir)
         manifest = load_manifest(raw)
         prev = latest(out)
@@ -74,7 +74,7 @@ def write_run(opts, progress):
         cv = code_version()
         extraction_cv = code_version(EXTRACTION_CODE)
         paths = list_documents(raw)
-        docs, tasks, keys, entries, results = [], [], {}, {}, {}
+        docs, keys, entries, results = [], {}, {}, {}
         for path in paths:
             name = path.relative_to(raw).as_posix()
             entry = find_entry(manifest, name)
@@ -95,22 +95,18 @@ def write_run(opts, progress):
                        sort_keys=True).encode()).hexdigest()
         signature = hashlib.sha256(json.dumps(
             {"docs": sorted((d["source"], d["sha256"]) for d in docs), "rules": rules.hash, "code": cv,
+             "resolutions": [r.model_dump(mode="json") for r in resolutions],
              "manifest": manifest_hash, "max_bytes": opts.max_bytes}, sort_keys=True).encode()).hexdigest()
         if prev_run and prev_run.get("signature") == signature and \
                 not any(d.get("status") in ("failed", "stale") for d in prev_run.get("documents", [])):
             # nothing to do: not even the cached results need reading
             return RunResult(prev, f"no changes: {out / prev} is current (same documents, rules and code)", [])
 
-        for path, doc in zip(paths, docs):
-            name, key = doc["source"], keys[doc["source"]]
-            hit = cache.get(key) if opts.use_cache else None
-            if hit is not None:
-                results[name] = DocResult(source=name, sha256=doc["sha256"], observations=hit.observations,
-                                          skipped=hit.skipped, title=hit.title, pages=hit.pages)
-                doc["status"] = "reused"
-                progress(f"reused     {name}", 2)
-            else:
-                tasks.append(Task(str(path), name, source_meta(entries[name]), str(opts.rules_dir), opts.max_bytes))
+        def task(path, name):
+            return Task(str(path), name, source_meta(entries[name]), str(opts.rules_dir), opts.max_bytes)
+
+        cached = {d["source"] for d in docs if opts.use_cache and cache.has(keys[d["source"]])}
+        tasks = [task(path, d["source"]) for path, d in zip(paths, docs) if d["source"] not in cached]
         if tasks:
             progress(f"processing {len(tasks)} of {len(paths)} documents "
                      f"({opts.executor}{', ' + str(opts.jobs) + ' jobs' if opts.jobs else ''})", 1)
@@ -126,8 +122,32 @@ def write_run(opts, progress):
                 if len(tasks) >= 20 and done[0] % max(1, len(tasks) // 10) == 0:
                     progress(f"  {done[0]}/{len(tasks)} documents ({time.perf_counter() - started:.0f}s)", 1)
 
+        def start(batch):
+            return start_tasks(batch, executor=opts.executor, jobs=opts.jobs, scheduler=opts.scheduler, on_done=on_done)
+
+        # new documents are processed (in worker processes or on the cluster) while the cached
+        # results of the others load
+        wait = start(tasks)
+        unreadable = []
+        for path, doc in zip(paths, docs):
+            name = doc["source"]
+            if name not in cached:
+                continue
+            hit = cache.get(keys[name])
+            if hit is None:
+                unreadable.append(task(path, name))
+                continue
+            results[name] = DocResult(source=name, sha256=doc["sha256"], observations=hit.observations,
+                                      skipped=hit.skipped, title=hit.title, pages=hit.pages)
+            doc["status"] = "reused"
+            progress(f"reused     {name}", 2)
+        outcomes = wait()
+        if unreadable:  # a damaged cache entry: process that document again
+            tasks += unreadable
+            outcomes += start(unreadable)()
+
         errors: list[FactpipeError] = []
-        for o in run_tasks(tasks, executor=opts.executor, jobs=opts.jobs, scheduler=opts.scheduler, on_done=on_done):
+        for o in outcomes:
             doc = next(d for d in docs if d["source"] == o.name)
             if o.error:
                 doc["status"], doc["error"] = "failed", o.error

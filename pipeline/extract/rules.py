@@ -141,15 +141,19 @@ def _load_yaml(path: Path) -> Any:
         raise RulesError(path, "not UTF-8 text") from None
 
 
-def rules_hash(rules_dir: Path) -> str:
+def rules_hash(rules_dir: Path, files: list[str]) -> str:
+    """Hash of the files extraction reads (not resolutions.yaml: a reviewer's decision must not
+    make every document be extracted again)."""
     h = hashlib.sha256()
-    for p in sorted(rules_dir.rglob("*.yaml")):
+    for p in sorted(map(Path, files)):
         h.update(p.relative_to(rules_dir).as_posix().encode())
         h.update(p.read_bytes())
     return h.hexdigest()
 
 
-def load_rules(rules_dir: str | Path) -> RuleSet:
+def load_rules(rules_dir: str | Path, checked_dir: Path | None = None) -> RuleSet:
+    """The validated rules of `rules_dir`. Token patterns are checked by spaCy's validator;
+    with `checked_dir`, a rules version that passed once is not checked (nor spaCy loaded) again."""
     rules_dir = Path(rules_dir)
     if not rules_dir.is_dir():
         raise RulesError(rules_dir, "rules folder not found")
@@ -179,8 +183,20 @@ def load_rules(rules_dir: str | Path) -> RuleSet:
                 raise RulesError(path, f"rule {r.id}: duplicate id (also in {seen[r.id]})")
             seen[r.id] = path
             metric_rules.append(r)
-    _check_token_patterns(metric_rules, seen)
-    return RuleSet(lexicon, metric_rules, rules_hash(rules_dir), files)
+    digest = rules_hash(rules_dir, files)
+    marker = checked_dir / f"rules-checked-{digest[:16]}-spacy{_spacy_version()}" if checked_dir else None
+    if marker is None or not marker.exists():
+        _check_token_patterns(metric_rules, seen)
+        if marker is not None:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+    return RuleSet(lexicon, metric_rules, digest, files)
+
+
+def _spacy_version() -> str:
+    from importlib.metadata import version
+
+    return version("spacy")
 
 
 def _check_token_patterns(rules: list[MetricRule], where: dict[str, Path]) -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from ..models import Observation
 
+_DIGITS = re.compile(r"(\d[\d,]*)(?:\.(\d+))?")
 MONEY = {"usd", "nzd", "gbp", "eur", "aud", "cad", "jpy", "hkd", "gbp_pence"}
 
 
@@ -25,19 +27,24 @@ def unit_family(unit: str) -> str:
 
 def step(obs: Observation) -> float:
     """One unit of the last digit written: '21.7 million' -> 100,000; '1,200' -> 100; '4,560' -> 1."""
-    m = re.search(r"(\d[\d,]*)(?:\.(\d+))?", obs.surface)
+    return _step(obs.surface, obs.value, obs.kind)
+
+
+@lru_cache(maxsize=65536)
+def _step(surface: str, value: float, kind: str) -> float:
+    m = _DIGITS.search(surface)
     if not m:
         return 1.0
     whole, frac = m.group(1).replace(",", ""), m.group(2) or ""
     written = float(whole + ("." + frac if frac else ""))
-    scale = abs(obs.value) / written if written else 1.0
+    scale = abs(value) / written if written else 1.0
     if frac:
         return scale * 10 ** -len(frac)
     if scale > 1.5:  # "32 million": one of the scale's units
         return scale
     zeros = len(whole) - len(whole.rstrip("0"))
     # two or more trailing zeros in running text read as a rounded figure ("1,200", "35,000")
-    return float(10 ** zeros) if zeros >= 2 and obs.kind == "prose" else 1.0
+    return float(10 ** zeros) if zeros >= 2 and kind == "prose" else 1.0
 
 
 def interval(obs: Observation) -> tuple[float, float]:
@@ -71,4 +78,5 @@ def agree(a: Observation, b: Observation) -> bool:
 
 def precision_rank(obs: Observation) -> tuple:
     """Sort key: exact before qualified, then the finest step."""
-    return (obs.qualifier != "exact", step(obs) if step(obs) > 0 else math.inf)
+    unit = step(obs)
+    return (obs.qualifier != "exact", unit if unit > 0 else math.inf)
