@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-MIRROR ?= ../shared/corpus
+MIRROR ?= $(shell $(PYTHON) scripts/shared.py corpus)
 STAMP  := $(VENV)/.installed
 
 .PHONY: run test eval bench fetch install clean report

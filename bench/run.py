@@ -27,9 +27,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from shared import shared_dir  # noqa: E402  (../shared, or beside the checkout this was cloned from)
+
+SHARED = shared_dir()
 sys.path.insert(0, str(ROOT))
-CORPUS = Path(os.environ.get("FACTPIPE_CORPUS", ROOT.parent / "shared" / "corpus"))
-GOLD = Path(os.environ.get("FACTPIPE_GOLD", ROOT.parent / "shared" / "gold"))
+CORPUS = Path(os.environ.get("FACTPIPE_CORPUS", SHARED / "corpus"))
+GOLD = Path(os.environ.get("FACTPIPE_GOLD", SHARED / "gold"))
 RESULTS = ROOT / "bench" / "results"
 PY = sys.executable
 

@@ -20,6 +20,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from shared import shared_dir  # noqa: E402  (../shared, or beside the checkout this was cloned from)
+
+SHARED = shared_dir()
 FLOORS = ROOT / "tests" / "eval_floors.json"
 METRICS = ("f1", "year_acc", "metric_acc", "qualifier_acc")
 
@@ -54,8 +58,8 @@ def score(gold_dir: Path, name: str, observations: Path) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--gold", type=Path, default=Path(os.environ.get("FACTPIPE_GOLD", ROOT.parent / "shared" / "gold")))
-    ap.add_argument("--corpus", type=Path, default=Path(os.environ.get("FACTPIPE_CORPUS", ROOT.parent / "shared" / "corpus")))
+    ap.add_argument("--gold", type=Path, default=Path(os.environ.get("FACTPIPE_GOLD", SHARED / "gold")))
+    ap.add_argument("--corpus", type=Path, default=Path(os.environ.get("FACTPIPE_CORPUS", SHARED / "corpus")))
     ap.add_argument("--update-floors", action="store_true")
     ap.add_argument("--json", type=Path, default=None, help="also write the scores here")
     args = ap.parse_args(argv)

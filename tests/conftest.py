@@ -1,4 +1,4 @@
-"""Shared fixtures: the real corpus in ../shared/corpus, ingested once per test session."""
+"""Shared fixtures: the real corpus in ../shared/corpus (see scripts/shared.py), ingested once per test session."""
 
 from __future__ import annotations
 
@@ -10,8 +10,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("FACTPIPE_CORPUS", ROOT.parent / "shared" / "corpus"))
-GOLD = Path(os.environ.get("FACTPIPE_GOLD", ROOT.parent / "shared" / "gold"))
+sys.path.insert(0, str(ROOT / "scripts"))
+from shared import shared_dir  # noqa: E402  (../shared, or beside the checkout this was cloned from)
+
+SHARED = shared_dir()
+CORPUS = Path(os.environ.get("FACTPIPE_CORPUS", SHARED / "corpus"))
+GOLD = Path(os.environ.get("FACTPIPE_GOLD", SHARED / "gold"))
 RULES = ROOT / "rules"
 RAW = ROOT / "raw"
 
