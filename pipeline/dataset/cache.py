@@ -4,13 +4,12 @@ the document's bytes, the rules, the code version and the manifest entry."""
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from ..models import Observation, Skipped
+from .store import write_atomic
 
 CACHE_DIR = ".cache"
 
@@ -46,11 +45,6 @@ class Cache:
             return None
 
     def put(self, key: str, result) -> None:
-        p = self._path(key)
-        p.parent.mkdir(parents=True, exist_ok=True)
         payload = CachedDocument(source=result.source, sha256=result.sha256, title=result.title, pages=result.pages,
                                  observations=result.observations, skipped=result.skipped)
-        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload.model_dump_json().encode())
-        os.replace(tmp, p)
+        write_atomic(self._path(key), payload.model_dump_json())

@@ -147,8 +147,9 @@ def write_run(opts, progress):
             outcomes += start(unreadable)()
 
         errors: list[FactpipeError] = []
+        doc_by_name = {d["source"]: d for d in docs}
         for o in outcomes:
-            doc = next(d for d in docs if d["source"] == o.name)
+            doc = doc_by_name[o.name]
             if o.error:
                 doc["status"], doc["error"] = "failed", o.error
                 errors.append(IngestError(raw / o.name, o.error))

@@ -427,8 +427,7 @@ class Extractor:
                                  unit=q.unit, kind="prose",
                                  cumulative_=bool(period and period.type == "cumulative"))
         label = M.prose_label(text, clause, (q.start, q.end), blanks, subject, prev[1] if prev else None)
-        if prev and found is None and label == M.prose_label(text, clause, (q.start, q.end), blanks, subject, prev[1]) \
-                and prev[1] and label.startswith(prev[1]) and prev[0] in self.rules.by_id:
+        if prev and found is None and prev[1] and label.startswith(prev[1]) and prev[0] in self.rules.by_id:
             return prev  # an elided repeat of the figure before it
         if len(M.content_words(label)) < 2 or q.rate:
             extra = M.number_of_subject(text, q.start)
