@@ -94,6 +94,7 @@ class Document(Model):
     format: DocFormat
     title: str | None = None
     published: date | None = None  # the document's own publication date, from its metadata
+    article: bool = False  # the page declares itself a news article (og:type "article")
     text: str
     pages: list[Page] = Field(default_factory=list)
     blocks: list[Block] = Field(default_factory=list)

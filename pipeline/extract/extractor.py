@@ -10,44 +10,68 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from ..models import Block, Document, Observation, Skipped
 from . import metrics as M
 from .nlp import RuleHit, RuleMatcher, build_nlp
 from .numbers import Quantity, Scanner
-from .periods import (Mention, Period, as_year, cumulative, find_mentions, parse_point,
-                      resolve_relative, single_period)
+from .periods import (MONTH_NAMES, RELATIVE_KINDS, WORD_N, Mention, Period, as_year, cumulative, dateline,
+                      find_mentions, month_end, resolve_relative, single_period)
 from .rules import RuleSet, load_rules
 
 PROSE = ("paragraph", "list_item", "heading", "caption")
 GENERIC_RULE = {"count": "generic.count.v1", "percent": "generic.percent.v1", "ratio": "generic.ratio.v1"}
 _CLAUSE_SEP = re.compile(r";|:(?=\s)|,(?=\s)|\(|\bwhile\b|\bwhereas\b|\bbut\b|\bvs\.?|\bversus\b|"
-                         r"\band\b|\bwith\b|—|–(?=\s)", re.I)
+                         r"(?P<soft>\band\b|\bwith\b)|—|–(?=\s)", re.I)
 _BRACKET_OPEN = re.compile(r"\s?\(\s?(?:or\s|about\s|around\s|c\.\s?)?")
+_WORDS_THEN_BRACKET = re.compile(r"(?:\s[a-z][\w-]*){1,3}\s\(\s?")  # "20,235 people (0.5%) reported"
 _BRACKET_CLOSE = re.compile(r"\s?\)")
 _MAY_HAVE_FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                               r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
                               r"forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen|half)\b", re.I)
 _DATA_WORDS = re.compile(r"\b(data|figures|statistics|snapshot|chart|table|numbers|totals?)\b", re.I)
-# A sentence that says where its figures come from ("In the 2018 census", "As of January 31,
-# 2023") sets the period for the sentences after it in the paragraph; others (a projection
-# "by 2050", an event "in March 2018") do not.
 _SOURCE_WORDS = re.compile(r"\b(census|survey|estimates?|data|figures|statistics|fiscal year|financial year|"
                            r"reporting period|year ended|year ending)\b", re.I)
-
-
 _PROJECTION = re.compile(r"\b(projected|forecasts?|expected to|will|would|target|predicted|by \d{4})\b", re.I)
+# words that place a statement at a time other than its news item's date
+_ELSEWHEN = re.compile(r"\b(?:1[89]\d0s|20[0-9]0s|\d0s|ago|at the time|back then|historically|formerly|previously|"
+                       r"used to|in the past|originally|initially)\b|'\d0s", re.I)
+_RESTATED = re.compile(r"(?:\s?(?:a|an|per)\s(?:week|month|year|day))?\)?,?\s(?:or|i\.e\.|that is)\s"
+                       r"(?:about\s|around\s|roughly\s|nearly\s|almost\s|some\s|just\s)?\(?"
+                       r"|(?:\s[a-z][\w-]*){0,3}\s?\(\s?")  # "505 of these children (34%)"
+# "rose from 43 cases in 2000, to 91 in 2005": the second figure is the same thing later
+_FROM_BEFORE = re.compile(r"\bfrom\s(?:about\s|around\s|just\s)?$", re.I)
+_TO_BETWEEN = re.compile(r"(?:\s[a-z]+)?(?:\s(?:in|at|on)\s[^,;()]{1,25})?,?\sto\s")
+_BACK_REF = re.compile(r"\b(?:the|this|that)\s(?:figure|number|rate|proportion|share|level|total)\b", re.I)
+_BACK_WORDS = {"figure", "number", "rate", "proportion", "share", "level", "total", "stood", "was", "is", "fell",
+               "rose", "reached", "just"}
+_SHARES_QUALIFIER = re.compile(r"[^.;:()]{0,40}?(?:,|,? and)\s")
+_FROM_WHEN = re.compile(r"\s*(?:from|starting|beginning|effective)\b", re.I)
+_ABOUT_PERSON = re.compile(r"\bwho\b[^,;.]*$", re.I)
+_CHANGE_BY = re.compile(r"\b(?:by|up|down|rose|fell|increased|decreased|grew|dropped|declined|jumped)\s(?:\w+\s)?$", re.I)
+_FORECAST_SPAN = re.compile(r"\b(?:outlook|forecasts?|projections?)\b[^.]*?\b(?:for|over)\sthe\s(?:next|coming)\s"
+                            r"(?P<n>\d|one|two|three|four|five|six|seven|eight|nine|ten)\syears\b", re.I)
+_FORECAST_REF = re.compile(r"\b(?:(?:final|last)\syear\sof|(?:by\s)?the\send\sof|over|during|across|throughout)\sthe\s"
+                           r"(?:forecast\s|projection\s)?(?:period|horizon)\b", re.I)
+_YEARS_END = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+                        r" years\b")
+_ANAPHORA = re.compile(r"\b(?:these|those|of them|of whom|of which|the (?:fall|rise|increase|decrease|"
+                       r"change|drop|remainder|rest|figure|total))\b", re.I)
+_CONTENT_WORD = re.compile(r"[A-Za-z][a-z-]{3,}")
+_DEFINITE = re.compile(r"\b(?:the|this|that)\s(?:[\w-]+\s)?([a-z][a-z-]{3,})\b", re.I)
+_PRESENT = re.compile(r"\b(?:current|currently|still|presently)\b", re.I)
 
 
 def _carries(text: str, mentions: list[Mention], period: Period | None, quantities) -> bool:
-    """Does this sentence's period govern the sentences after it in its section? Yes if it
-    states one period and reports figures (or says where they come from), unless it projects."""
+    """Does this sentence's period govern the sentences after it in its paragraph? Yes if it
+    states one period and says where its figures come from ("In the 2018 census", "As of
+    January 31, 2023"), unless it projects."""
     if period is None or _PROJECTION.search(text):
         return False
-    if any(m.kind == "as_of" for m in mentions) or _SOURCE_WORDS.search(text):
-        return True
-    return False
+    return any(m.kind == "as_of" for m in mentions) or bool(_SOURCE_WORDS.search(text))
+
+
 _TLD_CURRENCY = {".nz": "nzd", ".au": "aud", ".ca": "cad", ".sg": "sgd", ".hk": "hkd"}
 
 
@@ -76,6 +100,7 @@ class _Section:
     period: Period | None = None
     reference: date | None = None
     heading: str = ""
+    dateline: date | None = None  # a news item's date, printed under its headline
 
 
 @dataclass
@@ -89,7 +114,9 @@ class _Ctx:
     currency: str
     fiscal_end_month: int | None = None
     sections: list[_Section] = field(default_factory=list)
-    running: Period | None = None  # the last period a sentence of this section stated
+    last_range: Period | None = None  # the last span a block stated ("over the same period")
+    forecast: Period | None = None  # "the outlook for the next three years": the forecast period
+    year_end_month: int | None = None  # the month the document's years end ("March years")
 
     def section_period(self) -> Period | None:
         for s in reversed(self.sections):
@@ -102,6 +129,14 @@ class _Ctx:
             if s.reference is not None:
                 return s.reference
         return self.reference
+
+    def dateline(self) -> date | None:
+        """The date of the news item this block belongs to: its dateline, or the publication
+        date of a page that declares itself an article."""
+        for s in reversed(self.sections):
+            if s.dateline is not None:
+                return s.dateline
+        return self.doc.published if self.doc.article else None
 
     def heading_text(self) -> str:
         return " ".join(s.heading for s in self.sections[-2:] if s.heading)
@@ -127,7 +162,6 @@ class Extractor:
         self.nlp = build_nlp()
         self.scanner = Scanner(rules.lexicon)
         self.matcher = RuleMatcher(self.nlp, rules)
-        self._last_sentence_period: Period | None = None
         self._hit_cache: dict[str, list] = {}
 
     @classmethod
@@ -148,6 +182,8 @@ class Extractor:
                    currency=meta.currency or _url_currency(meta.url) or "usd")
         if re.search(r"\bJune years\b", doc.text[:20000]) and re.search(r"\bMarch years\b", doc.text[:20000]) is None:
             ctx.fiscal_end_month = 6
+        years_end = _YEARS_END.search(doc.text[:20000])
+        ctx.year_end_month = MONTH_NAMES[years_end.group(1).lower()] if years_end else ctx.fiscal_end_month
         out: list[Observation] = []
         skipped: list[Skipped] = []
         blocks = doc.blocks
@@ -206,7 +242,6 @@ class Extractor:
     # -- context -------------------------------------------------------------------------
     def _enter_heading(self, ctx: _Ctx, block: Block, blocks: list[Block], i: int, datelines: set[int]) -> None:
         level = block.level or 2
-        ctx.running = None
         while ctx.sections and ctx.sections[-1].level >= level:
             ctx.sections.pop()
         mentions = find_mentions(block.text, ctx.fiscal_end_month)
@@ -215,11 +250,12 @@ class Extractor:
         if since is not None:
             period = cumulative(since, ctx.as_of, ctx.as_of_inferred)
         sec = _Section(level=level, period=as_year(period) if period else None, heading=block.text)
-        # a dateline right under a headline ("24th November 2006") dates the item
-        if i + 1 < len(blocks) and blocks[i + 1].kind == "paragraph" and len(blocks[i + 1].text) < 40:
-            p = parse_point(re.sub(r"^(?:posted|updated|published)\s*:?\s*", "", blocks[i + 1].text.strip(), flags=re.I))
-            if p is not None and p.type == "point":
-                sec.reference = p.end
+        # a dateline right under a headline ("24th November 2006", or a byline block with
+        # "Thursday March 17, 2005" on a line of its own) dates the item
+        if i + 1 < len(blocks) and blocks[i + 1].kind == "paragraph":
+            day = dateline(blocks[i + 1].text)
+            if day is not None:
+                sec.reference = sec.dateline = day
                 datelines.add(i + 1)
         ctx.sections.append(sec)
 
@@ -242,8 +278,8 @@ class Extractor:
             prior = [m.period for m in find_mentions(sents[-2], ctx.fiscal_end_month) if m.period and m.role != "base"]
             if prior:
                 p = Period(min(x.start for x in prior if x.start), max(x.end for x in prior), "range")
-        if p is None and re.search(r"\b(?:same|this|that) period\b", last) and self._last_sentence_period is not None:
-            p = self._last_sentence_period
+        if p is None and re.search(r"\b(?:same|this|that) period\b", last) and ctx.last_range is not None:
+            p = ctx.last_range
         return p
 
     def _prose(self, ctx: _Ctx, block: Block, sdoc, markers, lead: bool, intro: Period | None = None):
@@ -260,7 +296,12 @@ class Extractor:
             skipped.append(Skipped(source=doc.source, page=doc.page_at(a), char_start=a, char_end=block.start + sk.end,
                                    surface=sk.surface, reason=sk.reason,
                                    context=_norm(text_all[max(0, sk.start - 50):sk.end + 50])))
-        carry: Period | None = intro or ctx.running
+        # a period a sentence states for its figures' source ("In the 2018 census") governs the
+        # rest of its paragraph; a list item takes its introduction's
+        carry: Period | None = intro
+        previous: Period | None = None  # the period the sentence before stated
+        last = None  # (rule, label, dims, unit) of the last figure so far in the block
+        prev_text = ""
         for si, sent in enumerate(sdoc.sents):
             s0, s1 = sent.start_char, sent.end_char
             text = text_all[s0:s1]
@@ -270,26 +311,37 @@ class Extractor:
             skips = [sk for sk in all_skips if s0 <= sk.start < s1]
             sent_markers = [(a - s0, b - s0) for a, b in block_markers if s0 <= a < s1]
             sent_period = single_period(mentions)
+            if ctx.forecast is None and _FORECAST_SPAN.search(text):
+                ctx.forecast = _forecast_period(ctx, _FORECAST_SPAN.search(text))
             if lead and si == 0 and sent_period is not None and ctx.sections and ctx.sections[-1].period is None \
-                    and (quantities or _DATA_WORDS.search(text)):
-                # a section's lead sentence about its figures sets the section's period
+                    and not quantities and _DATA_WORDS.search(text):
+                # a section's lead sentence about its figures ("The figures below are for 2021")
+                # sets the section's period; one that reports figures governs its paragraph only
                 ctx.sections[-1].period = as_year(sent_period)
             if not quantities:
                 if _carries(text, mentions, sent_period, quantities):
-                    carry = ctx.running = sent_period
+                    carry = sent_period
+                previous, prev_text = _stated(sent_period, text), text
                 continue
+            # a sentence that states no period and points back at the one before it reads on from
+            # it ("505 of these children", "Excluding the one-off items, the balance was ..."),
+            # unless it speaks of the present ("The current campaign has cost £4m")
+            sent_carry = previous if previous is not None and not mentions and not _PRESENT.search(text) \
+                and _points_back(text, prev_text) else carry
             hits = self.matcher(sent)  # rules only where there are figures
             subject = None
             prev = None
-            clauses = _clauses(text, quantities)
+            earlier = last  # the figure the sentences before ended with
+            clauses = _clauses(text, quantities, mentions)
             blanks = [(q.start, q.end) for q in quantities] + \
                 [span for m in mentions for span in _mention_blanks(text, m)] + \
+                [_rate_span(text, q) for q in quantities if q.rate] + \
                 [q.qualifier_span for q in quantities if q.qualifier_span] + sent_markers + \
                 [(sk.start - s0, sk.end - s0) for sk in skips]
             last_currency = None
             for qi, q in enumerate(quantities):
                 clause = clauses[qi]
-                period, ptype_inferred = self._prose_period(ctx, text, q, qi, quantities, mentions, clause, carry)
+                period, ptype_inferred = self._prose_period(ctx, text, q, qi, quantities, mentions, clause, sent_carry)
                 if qi == 0 and q.unit == "percent":
                     subject = M.sentence_subject(text, q.end)
                 unit = q.unit
@@ -298,12 +350,20 @@ class Extractor:
                 elif q.surface.lstrip("-").startswith(("NZ$", "US$", "A$", "AU$", "C$", "HK$")):
                     last_currency = unit
                 rule, label, dims = self._prose_metric(ctx, sent, hits, q, clause, text, blanks, subject,
-                                                       prev if qi and quantities[qi - 1].unit == q.unit else None,
-                                                       period)
+                                                       prev, quantities[qi - 1] if qi else None, period)
+                if earlier is not None and earlier[3] == q.unit and _BACK_REF.search(text) and \
+                        not set(label.lower().split()) - _BACK_WORDS:
+                    rule, label, dims = earlier[:3]  # "By 2004, the figure stood at just 4%."
                 prev = (rule, label, dims)
+                last = (rule, label, dims, q.unit)
                 qualifier = q.qualifier
-                # "(32%)" right after a figure shares its qualifier ("estimates that 20,100 (32%)")
-                if qi and text[quantities[qi - 1].end:q.start].strip() in ("(", "(or") and qualifier == "exact":
+                # "(32%)" right after a figure shares its qualifier ("estimates that 20,100 (32%)"),
+                # and so does the next of a list ("up to £63 a week for the first child and £111 a
+                # week for two children", "around 2½% in 2000, 3½% in 2001 and 3% in 2002")
+                if qi and qualifier == "exact" and (
+                        text[quantities[qi - 1].end:q.start].strip() in ("(", "(or")
+                        or quantities[qi - 1].unit == q.unit and _SHARES_QUALIFIER.fullmatch(
+                            text[quantities[qi - 1].end:q.start])):
                     qualifier = quantities[qi - 1].qualifier
                 obs = self._obs(ctx, abs0 + q.start, abs0 + q.end, _norm(text), q, unit, qualifier, rule, label,
                                 dims, period, ptype_inferred, list(q.flags), "prose")
@@ -314,9 +374,11 @@ class Extractor:
                         obs.bbox = _box_str(box)
                 out.append(obs)
             if _carries(text, mentions, sent_period, quantities):
-                carry = ctx.running = sent_period
+                carry = sent_period
+            previous, prev_text = _stated(sent_period, text), text
         ranges = [m.period for m in all_mentions if m.period and m.role != "base" and m.kind == "range"]
-        self._last_sentence_period = ranges[-1] if ranges else None
+        if ranges:
+            ctx.last_range = ranges[-1]
         return out, skipped
 
     def _prose_period(self, ctx: _Ctx, text: str, q: Quantity, qi: int, qs: list[Quantity],
@@ -325,11 +387,13 @@ class Extractor:
         reference = ctx.section_reference()
         resolved: list[tuple[Mention, Period | None]] = []
         for m in mentions:
-            if m.role == "base":
+            if m.role in ("base", "after"):
                 continue
             if m.kind == "since":
                 p = cumulative(m, ctx.as_of, ctx.as_of_inferred)
-            elif m.kind in ("relative", "last_n"):
+            elif m.kind == "following_n":
+                p = _following(resolved, int(m.text.split()[0]))
+            elif m.kind in RELATIVE_KINDS:
                 p = resolve_relative(m, reference, ctx.as_of)
             else:
                 p = m.period
@@ -343,6 +407,15 @@ class Extractor:
         own = [(m, p) for m, p in resolved if cs <= m.start < ce]
         wide = [(m, p) for m, p in resolved if wide_start <= m.start < ce]
 
+        # "$245 million, $165 million and $85 million in 2000/01, 2001/02 and 2002/03 respectively"
+        paired = _respectively(text, q, qs, resolved)
+        if paired is not None:
+            return as_year(paired), paired.inferred
+        # the forecast period a document announced: "in the final year of the forecast period",
+        # "by the end of the period", "beyond 1999/2000"; without one, no period
+        if _FORECAST_REF.search(text[cs:ce]) or any(m.role == "after" and m.end <= q.start for m in mentions):
+            f = ctx.forecast
+            return (Period(f.start, f.end, "range", inferred=True), True) if f else (None, False)
         # a period right after the figure ("3.7% in 2007") wins over everything else
         tight = [(m, p) for m, p in own if m.start >= q.end and p is not None and m.kind != "since"
                  and re.fullmatch(r"\s*(?:in|during|for|by|as of|as at|at)?\s*", text[q.end:m.start], re.I)]
@@ -358,13 +431,39 @@ class Extractor:
         if since is not None:
             p = since[1]
             return (p, p.inferred) if p else (None, False)
-        # "during the review period": the span the sentence's own years mark out
-        if re.search(r"\b(?:during|over|in|of|throughout|end of)\s(?:the|this|that)\s(?:\w+\s)?period\b", text[cs:ce], re.I):
+        starts_change = qi + 1 < len(qs) and re.search(r"\bfrom\s*$", text[max(0, q.start - 8):q.start].lower()) and \
+            re.fullmatch(r"\s*to\s*", text[q.end:qs[qi + 1].start].lower())
+        if starts_change:
+            # "falls from 21.8% to 17.8% between 1998/99 and 2002/03": the span's first year
+            after_next = [p for m, p in resolved if m.start >= qs[qi + 1].end and p is not None and p.type == "range"
+                          and re.fullmatch(r"\s*(?:between|over|from|during|in)?\s*", text[qs[qi + 1].end:m.start], re.I)]
+            if after_next:
+                return self._pair(text, q, qi, qs, after_next[0]), after_next[0].inferred
+            # "From April, the limit rises from £135 to £175": £135 holds until April
+            lead = next(((m, p) for m, p in resolved if m.start < 20 and p is not None and p.start), None)
+            if lead is not None and _FROM_WHEN.match(text):
+                return Period(None, lead[1].start - timedelta(days=1), "point"), False
+        # "during the review period": the span the sentence's own years mark out (for the
+        # "from" figure of "from 32 to 107 during the same period", in the "to" figure's clause)
+        scope = text[cs:qs[qi + 1].end + 40] if starts_change else text[cs:ce]
+        same = re.search(r"\bsame period\b", text[:ce])
+        if same and any(same.end() <= m.start < q.start for m, _ in resolved):
+            same = None  # a date between "the same period" and the figure is nearer
+        if same or re.search(r"\b(?:during|over|in|of|throughout|end of)\s(?:the|this|that)\s(?:\w+\s)?period\b", scope, re.I):
             dated = [p for m, p in resolved if p is not None and m.kind != "since"]
             if len(dated) >= 2:
-                return Period(min(p.start for p in dated if p.start), max(p.end for p in dated), "range"), False
+                span = Period(min(p.start for p in dated if p.start), max(p.end for p in dated), "range")
+                return self._pair(text, q, qi, qs, span), False
             if carry is not None:
                 return carry, carry.inferred
+            if ctx.last_range is not None and not dated and same:
+                return self._pair(text, q, qi, qs, ctx.last_range), False
+        # "went up by 23 percent from 2,278 in 2004 to 2,807 in 2005": a change over the span
+        # the dates after it mark out
+        if q.unit == "percent" and _CHANGE_BY.search(text[max(0, q.start - 30):q.start]):
+            later = [p for m, p in resolved if m.start >= q.end and p is not None and p.start and m.kind != "since"]
+            if len(later) >= 2:
+                return Period(min(p.start for p in later), max(p.end for p in later), "range"), False
         # a period right after the figure: "16.9 million reports in 2019", "as of Dec. 31, 2021"
         following = [(m, p) for m, p in own if m.start >= q.end and p is not None]
         if following:
@@ -381,9 +480,8 @@ class Extractor:
             p = following[0][1]
             return self._pair(text, q, qi, qs, p), p.inferred
         # "from 80 years to 85 years in 2050": the starting figure is not at the end's date
-        if qi + 1 < len(qs) and re.search(r"\bfrom\s*$", text[max(0, q.start - 8):q.start].lower()) and \
-                re.fullmatch(r"\s*to\s*", text[q.end:qs[qi + 1].start].lower()):
-            return (carry, carry.inferred) if carry else (None, False)
+        if starts_change:
+            return (carry, carry.inferred) if carry else self._reported(ctx, text, resolved)
         # "... a total of 14,902 incidents involving 18,867 children since we began tracking in 2005":
         # a "since" later in the sentence, with no other date between, covers this figure too
         later_since = [(m, p) for m, p in resolved if m.kind == "since" and m.start >= q.end]
@@ -396,7 +494,9 @@ class Extractor:
         if lead:
             p = lead[0][1]
             return self._pair(text, q, qi, qs, p), p.inferred
-        periods = {p for m, p in resolved if p is not None and m.kind != "since"}
+        # (not one in a clause about a person: "said Dr X, who two years ago helped ...")
+        periods = {p for m, p in resolved if p is not None and m.kind != "since"
+                   and not _ABOUT_PERSON.search(text[max(0, m.start - 60):m.start])}
         if len(periods) == 1:
             p = next(iter(periods))
             return self._pair(text, q, qi, qs, p), p.inferred
@@ -405,7 +505,20 @@ class Extractor:
         sec = ctx.section_period()
         if sec is not None:
             return sec, sec.inferred
-        return None, False
+        if ctx.forecast is not None and not resolved and re.search(r"\bforecasts?\b", text, re.I):
+            # "Net debt forecasts are lower by $100 million": over the forecast period
+            return Period(ctx.forecast.start, ctx.forecast.end, "range", inferred=True), True
+        return self._reported(ctx, text, resolved)
+
+    @staticmethod
+    def _reported(ctx: _Ctx, text: str, resolved: list[tuple[Mention, Period | None]]):
+        """A figure a dated news item states without a period of its own is as of the item's
+        date ("63,500 adults are living with HIV", "the campaign has cost £4 million"), marked
+        inferred; not when the sentence places it elsewhere in time ("in the late 1990s")."""
+        day = ctx.dateline()
+        if day is None or resolved or _ELSEWHEN.search(text):
+            return None, False
+        return Period(None, day, "as_reported", inferred=True), True
 
     @staticmethod
     def _pair(text: str, q: Quantity, qi: int, qs: list[Quantity], p: Period) -> Period:
@@ -417,10 +530,15 @@ class Extractor:
             return Period(p.start, date(p.start.year, 12, 31) if p.start.month == 1 else _fy_end_of(p.start), "year")
         return p
 
-    def _prose_metric(self, ctx, sent, hits, q: Quantity, clause, text, blanks, subject, prev, period):
+    def _prose_metric(self, ctx, sent, hits, q: Quantity, clause, text, blanks, subject, prev, prev_q, period):
         """(rule id, label, dimensions) of a prose figure. `prev` is the (rule, label, dims) of the
-        figure before it in the sentence, which an elided repeat ("; in CY 2021, it received
-        29.3 million") takes over."""
+        figure before it in the sentence (`prev_q`), which a restatement ("3.2%, or about 1 in
+        30") or an elided repeat ("; in CY 2021, it received 29.3 million") takes over."""
+        if prev is not None and prev[1] and (_RESTATED.fullmatch(text[prev_q.end:q.start]) or (
+                _FROM_BEFORE.search(text, 0, prev_q.start) and _TO_BETWEEN.fullmatch(text[prev_q.end:q.start]))):
+            return prev
+        if prev_q is None or prev_q.unit != q.unit:
+            prev = None
         cs, ce = clause
         s0 = sent.start_char
         found = self._match_rule([h for h in hits if s0 <= h.start < sent.end_char], near=(s0 + cs, s0 + ce),
@@ -437,10 +555,13 @@ class Extractor:
             r = self.rules.metric_rules[found[0]]
             return r.id, r.label, _dims(r.dimensions)
         opening = M.opening_subject(text)
-        if opening and opening[1] <= cs and not set(opening[0].lower().split()) & set(label.lower().split()):
+        if opening and opening[1] <= q.start:
             # a figure later in the sentence is about what the sentence opened with ("English is
             # the predominant language ..., spoken by 95.4% of the population")
-            label = M.clip(opening[0].split() + label.split(), M.MAX_WORDS + 4)
+            have = set(label.lower().split())
+            missing = [w for w in opening[0].split() if w.lower() not in have]
+            if missing:
+                label = M.clip(missing + label.split(), M.MAX_WORDS + 4)
         return GENERIC_RULE.get(q.unit, f"generic.{_unit_family(q.unit)}.v1"), label, ""
 
     def _match_rule(self, hits, near: tuple[int, int] | None, unit: str | None, kind: str,
@@ -687,11 +808,15 @@ def _shift(q: Quantity, by: int) -> Quantity:
     return replace(q, start=q.start - by, end=q.end - by, qualifier_span=span)
 
 
+def _rate_span(text: str, q: Quantity) -> tuple[int, int]:
+    """The 'a year' of '£23,400 a year': part of the figure, not of what it counts."""
+    i = text.find(q.rate, q.end, q.end + 3 + len(q.rate))
+    return (q.end, i + len(q.rate)) if i >= 0 else (q.end, q.end)
+
+
 def _mention_blanks(text: str, m: Mention) -> list[tuple[int, int]]:
     """What of a period expression to leave out of a label: all of a 'since ...' phrase, else
     just its dates and period words ("In 2021", "as of Dec. 31, 2021")."""
-    if m.kind in ("since", "as_of", "range", "year_to", "relative", "last_n"):
-        return [(m.start, m.end)]
     return [(m.start, m.end)]
 
 
@@ -732,21 +857,87 @@ def _fy_end_of(d: date) -> date:
     return date(d.year + 1, d.month - 1 if d.month > 1 else 12, 28) if d.month != 1 else date(d.year, 12, 31)
 
 
-def _clauses(text: str, qs: list[Quantity]) -> list[tuple[int, int]]:
+def _stated(period: Period | None, text: str) -> Period | None:
+    """The period a sentence states for what it reports (not a projection's target year)."""
+    return None if period is None or _PROJECTION.search(text) else period
+
+
+def _points_back(text: str, before: str) -> bool:
+    """Does a sentence refer to the one before it: "of these children", "the fall", or a
+    definite noun phrase whose noun the sentence before used ("the one-off items")?"""
+    if _ANAPHORA.search(text):
+        return True
+    earlier = {w.lower() for w in _CONTENT_WORD.findall(before)}
+    return any(w.lower() in earlier for w in _DEFINITE.findall(text))
+
+
+def _following(resolved: list[tuple[Mention, Period | None]], n: int) -> Period | None:
+    """'in the following two years': the n years after the last period stated before it."""
+    before = [p for _, p in resolved if p is not None and p.end]
+    if not before:
+        return None
+    end = before[-1].end
+    return Period(end + timedelta(days=1), _add_years(end, n), "range")
+
+
+def _add_years(d: date, n: int) -> date:
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + n, day=28)
+
+
+def _respectively(text: str, q: Quantity, qs: list[Quantity], resolved) -> Period | None:
+    """The n-th of n figures takes the n-th of the n periods listed before 'respectively'."""
+    r = text.find("respectively", q.end)
+    if r < 0:
+        return None
+    last_q = max((x.end for x in qs if x.end <= r), default=0)
+    dated = [p for m, p in resolved if last_q <= m.start < r and p is not None]
+    if len(dated) < 2:
+        return None
+    figures = [x for x in qs if x.end <= last_q and x.unit == q.unit][-len(dated):]
+    if len(figures) != len(dated) or q not in figures:
+        return None
+    return dated[figures.index(q)]
+
+
+def _forecast_period(ctx: _Ctx, m: re.Match) -> Period | None:
+    """'the outlook for the next three years', stated at the reference date: from then to the end
+    of the (fiscal) year three years after the current one."""
+    ref = ctx.section_reference()
+    if ref is None:
+        return None
+    n = int(m.group("n")) if m.group("n").isdigit() else WORD_N[m.group("n").lower()]
+    fem = ctx.year_end_month or 12
+    year_end = date(ref.year if ref.month <= fem else ref.year + 1, fem, 1)
+    return Period(ref, month_end(year_end.year + n, fem), "range", inferred=True)
+
+
+def _clauses(text: str, qs: list[Quantity], mentions: list[Mention] = ()) -> list[tuple[int, int]]:
     """Each quantity's clause: from the last separator before it (not before the previous
-    quantity) to the first separator after it (not after the next quantity)."""
-    seps = [m.start() for m in _CLAUSE_SEP.finditer(text)]
+    quantity) to the first separator after it (not after the next quantity). An "and" that
+    joins two dates ("in 2006/7 and 2007/8") separates nothing."""
+    joined = {a.end + 1 for a, b in zip(mentions, mentions[1:]) if text[a.end:b.start] == " and "}
+    found = [(m.start(), bool(m.group("soft"))) for m in _CLAUSE_SEP.finditer(text) if m.start() not in joined]
+    hard = [p for p, soft in found if not soft]
+    # "and" and "with" end a clause only where they bring in another figure ("and 893 (80%)
+    # were", "with 20% of"), not in "living with HIV" or "improve and modernise"
+    seps = [p for p, soft in found if not soft or any(
+        p < x.start < min([h for h in hard if h > p and text[h] != "("], default=len(text)) for x in qs)]
     out = []
     for i, q in enumerate(qs):
         lo = qs[i - 1].end if i else 0
         hi = qs[i + 1].start if i + 1 < len(qs) else len(text)
-        start = max([s for s in seps if lo <= s < q.start] + [lo])
-        if i and start == lo:
-            start = q.start if text[lo:q.start].strip() else lo  # nothing separates them
+        before = [s for s in seps if lo <= s < q.start]
+        if before:
+            start = before[-1]
+        else:
+            start = q.start if i and text[lo:q.start].strip() else lo  # nothing separates them
         # a bracket holding only another figure right after this one ("2,000 kilometres (1,200 mi)
         # east of Australia", "20,100 (32%) of victims") does not end this one's clause
         nxt = qs[i + 1] if i + 1 < len(qs) else None
-        bracket = _BRACKET_OPEN.match(text, q.end)
+        bracket = _BRACKET_OPEN.match(text, q.end) or _WORDS_THEN_BRACKET.match(text, q.end)
         if nxt and bracket and nxt.start == bracket.end() and _BRACKET_CLOSE.match(text, nxt.end):
             close = _BRACKET_CLOSE.match(text, nxt.end).end()
             hi = qs[i + 2].start if i + 2 < len(qs) else len(text)
@@ -755,4 +946,16 @@ def _clauses(text: str, qs: list[Quantity]) -> list[tuple[int, int]]:
             after = [s for s in seps if q.end <= s < hi]
         end = after[0] if after else hi
         out.append((start, end))
+    for i in range(len(qs) - 2, -1, -1):
+        between = text[qs[i].end:qs[i + 1].start]
+        # "between $650 million and $830 million over the forecast period": one clause for both;
+        # "20,100 (32%) of the 63,500 people ... do not know": a part takes its whole's clause
+        if re.search(r"\bbetween\s(?:\S+\s)?$", text[max(0, qs[i].start - 16):qs[i].start]) and \
+                re.fullmatch(r"\s*and\s*", between) or _PART_OF.fullmatch(between):
+            out[i] = (out[i][0], max(out[i][1], out[i + 1][1]))
+        elif i + 2 < len(qs) and _PART_OF.fullmatch(text[qs[i].end:qs[i + 2].start]):
+            out[i] = (out[i][0], max(out[i][1], out[i + 2][1]))
     return out
+
+
+_PART_OF = re.compile(r"\)?\s*(?:\([^()]*\)\s*)?of\s(?:the\s|all\s|an estimated\s|[A-Z][\w’']*[’']s\s)?")

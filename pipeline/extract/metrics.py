@@ -22,7 +22,7 @@ where what how why nearly almost around approximately roughly just only well eve
 either neither nor very much many can could would should will may might must do does did done
 according since until after before during between through across within without among amongst
 upon onto via including include includes included i you he she his her them us my your""".split())
-KEEP = {"not", "no", "non", "new", "total", "unique", "other", "public", "per", "all"}
+KEEP = {"not", "no", "non", "new", "total", "unique", "other", "public", "per", "all", "off"}
 _WORD = re.compile(r"[^\W\d_][\w'’&/.-]*[^\W_]|[^\W\d_]")  # letters of any script: "Māori", "Ringatū"
 _VERBISH = re.compile(r"^(?:involved|were|was|are|is|had|have|has|resolved|came|remained|received|"
                       r"reported|accounted|made|said|lived|stood|fell|rose|increased|decreased)$", re.I)
@@ -48,7 +48,7 @@ def _content_words(text: str) -> tuple[str, ...]:
         if "/" in w and "." in w or w.lower().startswith(("www", "http")) or w.count("-") > 2:
             continue  # URL or file-name debris
         lw = w.lower().strip(".")
-        if not lw or (lw in STOP and lw not in KEEP):
+        if not lw or (lw in STOP and lw not in KEEP) or len(w) == 1 and w.islower():  # "s" of "1990s"
             continue
         if lw in _MONTH_WORDS:
             continue
@@ -99,20 +99,40 @@ def prose_label(sentence: str, clause: tuple[int, int], q_span: tuple[int, int],
     return label
 
 
+# "In the year to June 2018, ...", "As recorded in the 2013 census, ...": an opening phrase
+# before the subject
+_LEAD_PHRASE = re.compile(r"\s*(?:(?:in|as of|as at|as|according to|from|by|since|during|for|at|on|over|after|"
+                          r"under|overall|however|meanwhile)\b[^,;:]{0,70},\s)?", re.I)
 _OPENING_SUBJECT = re.compile(
-    r"\s*[\"'“‘]?((?:[^\W\d_][\w'’-]*\s){1,5}?)(?:however\s|also\s|now\s)?"
-    r"(?:is|are|was|were|has|have|had|fell|rose|increased|decreased|declined|accounted|remained|stood|grew|"
-    r"reached|totall?ed|received|contributed|comprised?|comprises|represents?|represented|makes up|made up)\b")
+    r"[\"'“‘]?((?:[^\W\d_][\w'’-]*,?\s|[\d,.]+%?\s|[£$€]?[\d,.]+\s?(?:million|billion|m|bn)?\s){1,9}?)"
+    r"(?:however\s|also\s|now\s|still\s|has\s|have\s|had\s|will\s|would\s)?"
+    r"(?:is|are|was|were|has|have|had|fell|rose|rises|falls|increased|decreased|declined|accounted|accounts|remained|"
+    r"stood|grew|peaked|plays|played|controls|reached|totall?ed|totals|received|contributed|contributes|"
+    r"comprised?|comprises|represents?|represented|makes up|made up|enumerated|reported|identified)\b")
 
 
 def opening_subject(sentence: str) -> tuple[str, int] | None:
     """'Samoan is the most widely spoken ...' -> ('Samoan', end): the noun phrase a sentence
-    opens with, before its verb, when that is a few plain words."""
-    m = _OPENING_SUBJECT.match(sentence)
+    opens with (after an opening phrase such as "As of 2016,"), before its verb, in at most
+    nine words; brackets in it are left out."""
+    blank = lambda b: " " * len(b.group())  # noqa: E731 (offsets stay those of the sentence)
+    flat = _APPOSITIVE.sub(blank, _BRACKETS.sub(blank, sentence))
+    lead = _LEAD_PHRASE.match(flat)
+    m = _OPENING_SUBJECT.match(flat, lead.end())
     if not m:
         return None
-    words = content_words(m.group(1))
-    return (" ".join(words), m.end(1)) if words else None
+    words = [w for w in content_words(m.group(1)) if w.lower() not in ("number", "numbers", "total")] \
+        or content_words(m.group(1))
+    # a place the opening phrase names ("In Bulgaria, the numbers ... are even lower")
+    place = [w for w in content_words(flat[:lead.end()]) if w[0].isupper() and w.lower() not in _LEAD_WORDS]
+    words = place + [w for w in words if w not in place]
+    return (" ".join(words[:6]), m.end(1)) if words else None
+
+
+_BRACKETS = re.compile(r"\([^()]*\)")
+_APPOSITIVE = re.compile(r",\s(?:the|a|an)\s[^,;()]{1,50},(?=\s)")  # "Chlamydia, the most common STI, increased"
+_LEAD_WORDS = frozenset("in as of at according from by since during for on over after under overall however "
+                        "meanwhile census survey year".split())
 
 
 def sentence_subject(sentence: str, first_q_end: int) -> str | None:

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy
 import spacy
-from spacy.attrs import IS_PUNCT, ORTH, SENT_START
+from spacy.attrs import IS_PUNCT, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -76,29 +76,40 @@ class RuleMatcher:
 
 @Language.component("factpipe_sentencizer")
 def fast_sentencizer(doc: Doc) -> Doc:
-    """Sentence starts after '.', '!' or '?' (and the closing quotes or brackets that follow
-    them), computed over token arrays in one pass instead of token by token."""
+    """Sentence starts after '.', '!' or '?' and the closing quotes or brackets that follow
+    them (token arrays instead of spaCy's token-by-token Sentencizer)."""
     n = len(doc)
     if n == 0:
         return doc
-    arr = doc.to_array([ORTH, IS_PUNCT])
-    ends = numpy.isin(arr[:, 0], _END_IDS(doc.vocab))
+    arr = doc.to_array([ORTH, IS_PUNCT, SPACY])
+    ends = numpy.nonzero(numpy.isin(arr[:-1, 0], _ids(doc.vocab, _ENDS)))[0]
     starts = numpy.full(n, -1, dtype=numpy.int64)
     starts[0] = 1
-    follow = numpy.nonzero(ends[:-1])[0] + 1
-    follow = follow[arr[follow, 1] == 0]  # not punctuation itself (". )" keeps going)
-    starts[follow] = 1
+    orth, punct, spaced = arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist()
+    closing = set(_ids(doc.vocab, _CLOSING).tolist())
+    for i in ends.tolist():
+        # closing quotes and brackets written against the end ('needed."') stay with it; the next
+        # sentence starts after them, at an opening quote too ('HPA. "The'), but not at other
+        # punctuation written against it ("etc.,")
+        j = i + 1
+        while j < n and orth[j] in closing and not spaced[j - 1]:
+            j += 1
+        if j < n and not (punct[j] and not spaced[j - 1]):
+            starts[j] = 1
     doc.from_array([SENT_START], starts.reshape(-1, 1).astype(numpy.uint64))
     return doc
 
 
-def _END_IDS(vocab) -> numpy.ndarray:
-    key = id(vocab)
-    ids = _END_CACHE.get(key)
+_ENDS = (".", "!", "?", "...", "…")
+_CLOSING = ('"', "'", "”", "’", ")", "]", "»")
+
+
+def _ids(vocab, strings: tuple[str, ...]) -> numpy.ndarray:
+    key = (id(vocab), strings)
+    ids = _ID_CACHE.get(key)
     if ids is None:
-        ids = _END_CACHE[key] = numpy.array([vocab.strings.add(p) for p in (".", "!", "?", "...", "…")],
-                                            dtype=numpy.uint64)
+        ids = _ID_CACHE[key] = numpy.array([vocab.strings.add(p) for p in strings], dtype=numpy.uint64)
     return ids
 
 
-_END_CACHE: dict[int, numpy.ndarray] = {}
+_ID_CACHE: dict[tuple, numpy.ndarray] = {}

@@ -124,7 +124,8 @@ class Scanner:
             a, b = _word_or_num(m.group("a")), _word_or_num(m.group("b"))
             if a is None or b is None or not b or a > b or not free(m.start(), m.end()):
                 continue
-            if _is_date_context(lowered, m.start(), m.end()):
+            if re.fullmatch(r"(?:1[6-9]|20)\d\d", m.group("b")) or _is_date_context(lowered, m.start(), m.end()):
+                # "from 43 in 2000 to 182 in 2005": a figure and its year, not "1 in 6"
                 continue
             q = Quantity(m.start(), m.end(), m.group(), a / b, unit="ratio")
             self._qualify(q, text, lowered)
@@ -269,12 +270,18 @@ class Scanner:
             return skip("section or identifier number")
         if re.match(r"-\d", after) and re.search(r"\b(?:Law|Report|Act|No\.?|Bill|Order|Rule)\s$", before):
             return skip("section or identifier number")
-        # Phone numbers, extensions
-        if _is_phone(text, ns, ne, low_before):
+        # Phone numbers, extensions, short codes ("text SMILE to 81156")
+        if _is_phone(text, ns, ne, low_before) or re.search(r"\b(?:text|txt|sms)\b[^.;]{0,30}\bto\s$", low_before):
             return skip("phone number or extension")
         # Times and dates
-        if re.match(r":\d\d", after) or re.search(r"\d:$", before):
+        if re.match(r":\d\d", after) or re.search(r"\d:$", before) or _TIME_AFTER.match(low_after):
             return skip("time of day")
+        # A number in a name: "Channel 4 News", "on Channel 4, Five and ..."
+        if not table and not has_suffix and re.fullmatch(r"\d{1,3}", num) and not m.group("cur") \
+                and _NAME_BEFORE.search(before) and _NAME_AFTER.match(after) \
+                and _NAME_BEFORE.search(before).group(1).lower() not in lex.qualifier_words \
+                and _NAME_BEFORE.search(before).group(1).lower() not in _NOT_NAME_WORDS:
+            return skip("part of a name (a capitalised word before the digits)")
         if re.match(r"/\d", after) and not m.group("pct") or re.search(r"\d/$", before):
             if re.match(r"/7\b", after) and num == "24":
                 return skip("24/7 (not a quantity)")
@@ -522,6 +529,15 @@ def _is_date_context(lowered: str, ns: int, ne: int) -> bool:
 def _fiscal_year(text: str, ns: int, ne: int) -> bool:
     around = text[max(0, ns - 5):ne + 5]
     return bool(re.search(r"(19|20)\d\d/\d{1,4}\b", around))
+
+
+_TIME_AFTER = re.compile(r"\s?(?:o['’]clock\b|[ap]\.?m\b)|\s?(?:to|-|–)\s?\d{1,2}(?::\d\d)?\s?[ap]\.?m\b")
+_NAME_BEFORE = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z]{2,})\s$")
+_NAME_AFTER = re.compile(r"(?:\s[A-Z][a-z]|[,;:)’']|\s?$)")
+_NOT_NAME_WORDS = frozenset("""in on at by for from to of and or but the only just all some top almost nearly about around
+over under more less than between after before since until during through within among per each every
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 
 
 def _is_phone(text: str, ns: int, ne: int, low_before: str) -> bool:

@@ -25,6 +25,7 @@ _DATE = (rf"(?:{_MONTH}\s{_DAY},?\s{_YEAR}|{_DAY}\s(?:of\s)?{_MONTH},?\s{_YEAR}|
 _FY = rf"(?:{_YEAR}[/–-](?:\d{{4}}|\d{{2}}|\d)\b)"
 _POINT = rf"(?:{_DATE}|(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}|{_FY}|{_YEAR})"
 
+_N = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty)"
 _DATE_RX = re.compile(rf"(?P<a>{_DATE})", re.I)
 _SINCE_BARE = re.compile(r"\bsince\b(?P<a>)", re.I)
 PATTERNS = [
@@ -39,13 +40,25 @@ PATTERNS = [
     ("point", re.compile(rf"(?P<a>(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}(?:[/–-]\d{{2,4}})?)", re.I)),
     ("point", re.compile(rf"(?P<a>{_FY})")),
     ("point", re.compile(rf"(?P<a>(?:\bthe\s)?{_YEAR}\syear\b)", re.I)),
-    ("point", re.compile(rf"(?<![\d,.$£€])(?P<a>{_YEAR})(?!\d|,\d|\.\d|\s?%)")),
+    # a year, not a decade ("the late 1990s")
+    ("point", re.compile(rf"(?<![\d,.$£€])(?P<a>{_YEAR})(?!\d|,\d|\.\d|\s?%|['’]?s\b)")),
     ("relative", re.compile(r"\b(?P<a>last year|this year|next year|the previous year|the past year|"
                             r"a year ago|last month|this month|this week|last week|yesterday|"
                             r"today|now|currently|to date|so far|at present)\b", re.I)),
-    ("last_n", re.compile(r"\b(?:during|over|in|for)\sthe\s(?:last|past|previous)\s(?P<n>\d+|one|two|three|four|five|six|seven|"
-                          r"eight|nine|ten|twenty|thirty)\s(?P<u>years|months)\b", re.I)),
+    ("last_n", re.compile(rf"\b(?:during|over|in|for)\sthe\s(?:last|past|previous)\s(?P<n>{_N})\s(?P<u>years|months)\b", re.I)),
+    # "2½% in the year to March 2000, 3½% in the following two years": after the period before it
+    ("following_n", re.compile(rf"\b(?:in|over|for|during)\sthe\s(?:following|subsequent)\s(?P<n>{_N})\s(?P<u>years)\b", re.I)),
+    ("ago", re.compile(rf"\b(?P<n>{_N}|a)\s(?P<u>years?)\sago\b", re.I)),
+    # "over the next three years", "will total 13% over three years": from the reference date on
+    ("next_n", re.compile(rf"\bover\s(?P<next>the\s(?:next|coming)\s)?(?P<n>{_N})\s(?P<u>years)\b", re.I)),
+    # "will spend £260m in the first year": the n-th year after the reference date
+    ("nth_year", re.compile(r"\bin\sthe\s(?P<n>first|second|third|fourth|fifth)\syear\b(?!\sof\b)", re.I)),
+    # a month without its year ("in August", "From April"): the one nearest the reference date
+    ("month", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Ff]rom|[Dd]uring|[Bb]y|[Uu]ntil|[Tt]hrough|[Ll]ast|[Tt]his|[Ee]arly|[Ll]ate)\s"
+                         r"(?P<m>January|February|March|April|May|June|July|August|September|October|November|"
+                         r"December)\b(?![\s,]*\d)")),
 ]
+_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _CHANGE = re.compile(r"\b(increas\w*|decreas\w*|ris(?:e|es|ing)|rose|fell|fall\w*|grew|grow\w*|up|down|"
                      r"drop\w*|declin\w*|jump\w*|doubl\w*|trebl\w*|tripl\w*|chang\w*|higher|lower|more|less|"
                      r"%|per ?cent)\b|%")
@@ -54,9 +67,12 @@ _MONTHISH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\
 _TRIGGERS = {"as_of": ("as of", "as at", "end of", "up to and including"), "year_to": ("year",),
              "since": ("since",), "last_n": ("last ", "past ", "previous "),
              "relative": ("year", "month", "week", "yesterday", "today", "now", "currently", "to date", "so far",
-                          "present")}
+                          "present"),
+             "ago": (" ago",), "following_n": ("following", "subsequent"), "next_n": ("over ",), "nth_year": (" year",),
+             "month": ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                       "october", "november", "december")}
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.I)
-_WORD_N = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+WORD_N = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "nine": 9, "ten": 10, "twenty": 20, "thirty": 30}
 
 
@@ -79,12 +95,13 @@ class Mention:
     kind: str  # range, as_of, since, point, relative, year_to, last_n
     period: Period | None  # None for relative/since-without-year until resolved
     text: str
-    role: str = ""  # "base" for a comparison base ("from 2020"), "since" for cumulative starts
+    role: str = ""  # "base" for a comparison base ("from 2020"), "since" for cumulative starts,
+    #                 "after" for the start of what follows it ("beyond 1999/2000")
 
 
 def _year_period(y: int, fiscal_end_month: int | None = None) -> Period:
     if fiscal_end_month:
-        return Period(_month_start(y - 1, fiscal_end_month % 12 + 1), _month_end(y, fiscal_end_month), "fiscal_year")
+        return Period(_month_start(y - 1, fiscal_end_month % 12 + 1), month_end(y, fiscal_end_month), "fiscal_year")
     return Period(date(y, 1, 1), date(y, 12, 31), "calendar_year")
 
 
@@ -92,7 +109,7 @@ def _month_start(y: int, m: int) -> date:
     return date(y, m, 1)
 
 
-def _month_end(y: int, m: int) -> date:
+def month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
@@ -147,7 +164,23 @@ def parse_point(s: str, fiscal_end_month: int | None = None) -> Period | None:
     m = re.fullmatch(rf"({_MONTH}),?\s({_YEAR})", s, re.I)
     if m:
         mo, y = MONTH_NAMES[m.group(1).rstrip(".").lower()], int(m.group(2))
-        return Period(_month_start(y, mo), _month_end(y, mo), "month")
+        return Period(_month_start(y, mo), month_end(y, mo), "month")
+    return None
+
+
+_DATELINE_PREFIX = re.compile(r"^(?:(?:posted|updated|published|last updated)\s*(?:on)?\s*:?\s*)?"
+                              r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s)?", re.I)
+
+
+def dateline(text: str) -> date | None:
+    """The day a short block under a headline dates its item: the block is a date ("24th November
+    2006", "Posted: 3 May 2021") or a byline with the date on a line of its own."""
+    if len(text) > 160:
+        return None
+    for line in text.strip().splitlines()[:4]:
+        p = parse_point(_DATELINE_PREFIX.sub("", line.strip()))
+        if p is not None and p.type == "point":
+            return p.end
     return None
 
 
@@ -187,7 +220,7 @@ def find_mentions(text: str, fiscal_end_month: int | None = None) -> list[Mentio
         trigger = _TRIGGERS.get(kind)
         if trigger is not None and not any(t in lowered for t in trigger):
             continue  # a cheap test before the regular expression
-        undated = kind in ("relative", "last_n") or rx is _SINCE_BARE
+        undated = kind in RELATIVE_KINDS or rx is _SINCE_BARE
         if not undated and not windows or rx is _DATE_RX and not has_date:
             continue
         for m in (rx.finditer(text) if undated else finditer_in(rx, text, windows)):
@@ -205,11 +238,18 @@ def find_mentions(text: str, fiscal_end_month: int | None = None) -> list[Mentio
             continue
         before = text[max(0, men.start - 60):men.start].lower()
         before = re.split(r"[.!?]\s", before)[-1]  # within the sentence
+        if re.search(r"\b(?:beyond|after)\s(?:the\s)?$", before):
+            men.role = "after"  # "Beyond 1999/2000 the balance rises": the years after it
+            continue
         # a comparison base: "increased more than 40% from 2020", "up by 5% on 2004 figures"
         if re.search(r"\b(than|compared (?:to|with)|versus|vs\.?|relative to)\s$", before) or (
                 re.search(r"\b(from|on|over)\s(?:the\s)?$", before) and _CHANGE.search(before)):
             men.role = "base"
     return found
+
+
+RELATIVE_KINDS = ("relative", "last_n", "ago", "next_n", "nth_year", "month", "following_n")
+_FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is set to|are set to)\b", re.I)
 
 
 def _mention(kind, m, text, fem) -> Mention | None:
@@ -226,9 +266,9 @@ def _mention(kind, m, text, fem) -> Mention | None:
         mo, y = MONTH_NAMES[m.group("m").rstrip(".").lower()], int(m.group("a"))
         if "quarter" in s.lower():
             q_start = (mo - 1) // 3 * 3 + 1
-            return Mention(m.start(), m.end(), kind, Period(_month_start(y, q_start), _month_end(y, mo), "quarter"), s)
+            return Mention(m.start(), m.end(), kind, Period(_month_start(y, q_start), month_end(y, mo), "quarter"), s)
         return Mention(m.start(), m.end(), kind, Period(_month_start(y - 1, mo % 12 + 1) if mo != 12 else date(y, 1, 1),
-                                                        _month_end(y, mo), "fiscal_year"), s)
+                                                        month_end(y, mo), "fiscal_year"), s)
     if kind == "since":
         if not m.group("a"):
             return Mention(m.start(), m.end(), kind, None, s, role="since")
@@ -239,10 +279,18 @@ def _mention(kind, m, text, fem) -> Mention | None:
         return Mention(m.start(), m.end(), kind, p, s) if p else None
     if kind == "relative":
         return Mention(m.start(), m.end(), kind, None, s.lower())
-    if kind == "last_n":
+    if kind in ("last_n", "ago", "next_n", "following_n"):
+        if kind == "next_n" and not m.group("next") and not _FUTURE.search(text[max(0, m.start() - 100):m.start()]):
+            return None  # "rose 13% over three years" looks back, "will total 13% over three years" ahead
         n = m.group("n").lower()
-        n = int(n) if n.isdigit() else _WORD_N[n]
-        return Mention(m.start(), m.end(), kind, None, f"{n} {m.group('u').lower()}")
+        n = 1 if n == "a" else int(n) if n.isdigit() else WORD_N[n]
+        return Mention(m.start(), m.end(), kind, None, f"{n} {m.group('u').lower().rstrip('s')}s")
+    if kind == "nth_year":
+        if not _FUTURE.search(text):
+            return None  # only a plan's years count from the reference date
+        return Mention(m.start(), m.end(), kind, None, str(_ORDINAL[m.group("n").lower()]))
+    if kind == "month":
+        return Mention(m.start(), m.end(), kind, None, str(MONTH_NAMES[m.group("m").lower()]))
     return None
 
 
@@ -257,6 +305,21 @@ def resolve_relative(men: Mention, reference: date | None, as_of: date | None) -
         start = date(end.year - years, end.month, 1) if years else None
         return Period(start, end, "range", inferred=as_of is None)
     t = men.text
+    if men.kind in ("ago", "next_n", "nth_year", "month") and reference is None:
+        return None
+    if men.kind == "ago":
+        return _year_period(reference.year - int(t.split()[0]))
+    if men.kind == "next_n":
+        n = int(t.split()[0])
+        return Period(reference, _safe_date(reference.year + n, reference.month, min(reference.day, 28)), "range")
+    if men.kind == "nth_year":
+        return _year_period(reference.year + int(t))
+    if men.kind == "month":
+        mo = int(t)
+        # the nearest such month to the reference date, before or after it
+        y = min((reference.year - 1, reference.year, reference.year + 1),
+                key=lambda yy: abs((date(yy, mo, 15) - reference).days))
+        return Period(_month_start(y, mo), month_end(y, mo), "month")
     if t in ("to date", "so far"):
         end = as_of or reference
         return Period(None, end, "cumulative", inferred=as_of is None) if end else None
@@ -273,7 +336,7 @@ def resolve_relative(men: Mention, reference: date | None, as_of: date | None) -
         return Period(reference, reference, "point")
     if t == "last month":
         mo, yy = (reference.month - 1, y) if reference.month > 1 else (12, y - 1)
-        return Period(_month_start(yy, mo), _month_end(yy, mo), "month")
+        return Period(_month_start(yy, mo), month_end(yy, mo), "month")
     return None
 
 
@@ -287,7 +350,7 @@ def cumulative(since: Mention, as_of: date | None, inferred: bool) -> Period | N
 
 def single_period(mentions: list[Mention]) -> Period | None:
     """The one period a heading or lead sentence states, or None if it states several or none."""
-    periods = {m.period for m in mentions if m.period is not None and m.role not in ("base", "since")}
+    periods = {m.period for m in mentions if m.period is not None and m.role not in ("base", "since", "after")}
     if len(periods) == 1:
         return next(iter(periods))
     ends = {p.end_year for p in periods}

@@ -100,11 +100,11 @@ class DocumentBuilder:
         if self.pages:
             self.pages[-1].end = self._pos
 
-    def build(self, *, title=None, published=None) -> Document:
+    def build(self, *, title=None, published=None, article=False) -> Document:
         text = "".join(self._parts)
         for b in self.blocks:
             if b.kind == "table":
                 b.text = text[b.start:b.end]
         return Document(source=self.source, sha256=self.sha256, format=self.format, title=title,
-                        published=published, text=text, pages=self.pages, blocks=self.blocks,
+                        published=published, article=article, text=text, pages=self.pages, blocks=self.blocks,
                         markers=self.markers, warnings=self.warnings)

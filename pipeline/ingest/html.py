@@ -400,6 +400,8 @@ def ingest_html(data: bytes, path, source: str, sha256: str) -> Document:
     if not title and wrapper is not None and wrapper.get("title"):
         title = clean_inline(wrapper["title"])
     published = _published(soup, text)
+    article = any((m.get("property") or m.get("name") or "").lower() == "og:type"
+                  and (m.get("content") or "").lower() == "article" for m in soup.find_all("meta"))
     for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
         c.extract()
     for tag in list(soup.find_all(True)):
@@ -414,7 +416,7 @@ def ingest_html(data: bytes, path, source: str, sha256: str) -> Document:
     walker.flush()
     if not builder.blocks:
         builder.warnings.append("no main content found")
-    doc = builder.build(title=title.translate(_C1) if title else None, published=published)
+    doc = builder.build(title=title.translate(_C1) if title else None, published=published, article=article)
     return doc
 
 
