@@ -166,9 +166,13 @@ def test_plain_cell_shortcut_agrees_with_full_scan(scanner, n, pct, pad, table):
 
 
 def test_windowed_patterns_find_what_whole_text_scans_find(scanner, corpus_texts):
-    """Running the numeral and phone patterns only near digits changes nothing, on real text."""
-    from pipeline.extract.numbers import _PHONE, digit_windows, finditer_in
+    """Running the numeral and phone patterns only near digits, and the ratio pattern only near
+    "in" / "out of", changes nothing, on real text."""
+    from pipeline.extract.numbers import _IN_OUT_OF, _PHONE, digit_windows, finditer_in
     for text in corpus_texts:
         windows = digit_windows(text)
         for rx in (scanner.rx, _PHONE):
             assert [m.span() for m in finditer_in(rx, text, windows)] == [m.span() for m in rx.finditer(text)]
+        near_in = digit_windows(text.lower(), _IN_OUT_OF, before=16, after=40)
+        spans = [m.span() for m in finditer_in(scanner.ratio_rx, text, near_in)]
+        assert spans == [m.span() for m in scanner.ratio_rx.finditer(text)]

@@ -62,10 +62,10 @@ def test_relative_periods_resolve_against_the_reference():
 def test_dated_patterns_near_years_find_what_whole_text_scans_find(corpus_texts):
     """Period patterns run only near a year; on real text that finds the same spans."""
     from pipeline.extract.numbers import digit_windows, finditer_in
-    from pipeline.extract.periods import _SINCE_BARE, _YEARISH, PATTERNS, RELATIVE_KINDS
+    from pipeline.extract.periods import _SINCE_BARE, _YEARISH, NEAR, PATTERNS, RELATIVE_KINDS, WIDE
     for text in corpus_texts:
-        windows = digit_windows(text, _YEARISH, before=200, after=60)
         for kind, rx in PATTERNS:
             if kind in RELATIVE_KINDS or rx is _SINCE_BARE:
                 continue
+            windows = digit_windows(text, _YEARISH, *(WIDE if kind == "since" else NEAR))
             assert [m.span() for m in finditer_in(rx, text, windows)] == [m.span() for m in rx.finditer(text)], kind

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -27,9 +28,15 @@ _CLAUSE_SEP = re.compile(r";|:(?=\s)|,(?=\s)|\(|\bwhile\b|\bwhereas\b|\bbut\b|\b
 _BRACKET_OPEN = re.compile(r"\s?\(\s?(?:or\s|about\s|around\s|c\.\s?)?")
 _WORDS_THEN_BRACKET = re.compile(r"(?:\s[a-z][\w-]*){1,3}\s\(\s?")  # "20,235 people (0.5%) reported"
 _BRACKET_CLOSE = re.compile(r"\s?\)")
-_MAY_HAVE_FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                              r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
-                              r"forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen|half)\b", re.I)
+# a number word in lower-cased text (the lookahead fails fast where no word can start)
+_NUMBER_WORD = re.compile(r"\b(?=[otfesnhd])(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                          r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
+                          r"forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen|half)\b")
+_DIGIT = re.compile(r"\d")
+
+
+def _may_have_figure(text: str) -> bool:
+    return _DIGIT.search(text) is not None or _NUMBER_WORD.search(text.lower()) is not None
 _DATA_WORDS = re.compile(r"\b(data|figures|statistics|snapshot|chart|table|numbers|totals?)\b", re.I)
 _SOURCE_WORDS = re.compile(r"\b(census|survey|estimates?|data|figures|statistics|fiscal year|financial year|"
                            r"reporting period|year ended|year ending)\b", re.I)
@@ -188,7 +195,7 @@ class Extractor:
         skipped: list[Skipped] = []
         blocks = doc.blocks
         # only blocks that can hold a figure go through spaCy (the others cannot set a period either)
-        prose_idx = [i for i, b in enumerate(blocks) if b.kind in PROSE and _MAY_HAVE_FIGURE.search(b.text)]
+        prose_idx = [i for i, b in enumerate(blocks) if b.kind in PROSE and _may_have_figure(b.text)]
         spacy_docs = dict(zip(prose_idx, self.nlp.pipe((blocks[i].text for i in prose_idx), batch_size=64)))
         markers = [(m.start, m.end) for m in doc.markers]
         dateline_blocks: set[int] = set()
@@ -541,7 +548,7 @@ class Extractor:
             prev = None
         cs, ce = clause
         s0 = sent.start_char
-        found = self._match_rule([h for h in hits if s0 <= h.start < sent.end_char], near=(s0 + cs, s0 + ce),
+        found = self._match_rule(hits, near=(s0 + cs, s0 + ce),
                                  unit=q.unit, kind="prose",
                                  cumulative_=bool(period and period.type == "cumulative"))
         label = M.prose_label(text, clause, (q.start, q.end), blanks, subject, prev[1] if prev else None)
@@ -920,11 +927,18 @@ def _clauses(text: str, qs: list[Quantity], mentions: list[Mention] = ()) -> lis
     joins two dates ("in 2006/7 and 2007/8") separates nothing."""
     joined = {a.end + 1 for a, b in zip(mentions, mentions[1:]) if text[a.end:b.start] == " and "}
     found = [(m.start(), bool(m.group("soft"))) for m in _CLAUSE_SEP.finditer(text) if m.start() not in joined]
-    hard = [p for p, soft in found if not soft]
-    # "and" and "with" end a clause only where they bring in another figure ("and 893 (80%)
-    # were", "with 20% of"), not in "living with HIV" or "improve and modernise"
-    seps = [p for p, soft in found if not soft or any(
-        p < x.start < min([h for h in hard if h > p and text[h] != "("], default=len(text)) for x in qs)]
+    bounds = [p for p, soft in found if not soft and text[p] != "("]
+    starts = [x.start for x in qs]
+
+    def brings_figure(p: int) -> bool:
+        # "and" and "with" end a clause only where they bring in another figure ("and 893 (80%)
+        # were", "with 20% of"), not in "living with HIV" or "improve and modernise"
+        b = bisect_right(bounds, p)
+        limit = bounds[b] if b < len(bounds) else len(text)
+        i = bisect_right(starts, p)
+        return i < len(starts) and starts[i] < limit
+
+    seps = [p for p, soft in found if not soft or brings_figure(p)]
     out = []
     for i, q in enumerate(qs):
         lo = qs[i - 1].end if i else 0

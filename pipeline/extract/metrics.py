@@ -137,6 +137,8 @@ _LEAD_WORDS = frozenset("in as of at according from by since during for on over 
 
 def sentence_subject(sentence: str, first_q_end: int) -> str | None:
     """'78% of reports regarding online enticement involved girls' -> the 'of ...' phrase."""
+    if not sentence.startswith(("of ", " of "), first_q_end):
+        return None  # (a cheap test before the regular expression)
     m = re.match(r"\s?of\s((?:[A-Za-z][\w'’/-]*\s?){1,6}?)(?=\s(?:involved|were|was|are|is|had|have|came|"
                  r"resolved|related|met)\b|[,;(]|$)", sentence[first_q_end:first_q_end + 80])
     if not m:

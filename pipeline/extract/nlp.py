@@ -82,12 +82,11 @@ def fast_sentencizer(doc: Doc) -> Doc:
     if n == 0:
         return doc
     arr = doc.to_array([ORTH, IS_PUNCT, SPACY])
-    ends = numpy.nonzero(numpy.isin(arr[:-1, 0], _ids(doc.vocab, _ENDS)))[0]
     starts = numpy.full(n, -1, dtype=numpy.int64)
     starts[0] = 1
     orth, punct, spaced = arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist()
-    closing = set(_ids(doc.vocab, _CLOSING).tolist())
-    for i in ends.tolist():
+    end_ids, closing = _ids(doc.vocab, _ENDS), _ids(doc.vocab, _CLOSING)
+    for i in [i for i, o in enumerate(orth[:-1]) if o in end_ids]:
         # closing quotes and brackets written against the end ('needed."') stay with it; the next
         # sentence starts after them, at an opening quote too ('HPA. "The'), but not at other
         # punctuation written against it ("etc.,")
@@ -104,12 +103,12 @@ _ENDS = (".", "!", "?", "...", "…")
 _CLOSING = ('"', "'", "”", "’", ")", "]", "»")
 
 
-def _ids(vocab, strings: tuple[str, ...]) -> numpy.ndarray:
+def _ids(vocab, strings: tuple[str, ...]) -> frozenset[int]:
     key = (id(vocab), strings)
     ids = _ID_CACHE.get(key)
     if ids is None:
-        ids = _ID_CACHE[key] = numpy.array([vocab.strings.add(p) for p in strings], dtype=numpy.uint64)
+        ids = _ID_CACHE[key] = frozenset(vocab.strings.add(p) for p in strings)
     return ids
 
 
-_ID_CACHE: dict[tuple, numpy.ndarray] = {}
+_ID_CACHE: dict[tuple, frozenset[int]] = {}

@@ -73,7 +73,10 @@ class Scanner:
         units = "|".join(sorted(map(re.escape, lexicon.units), key=len, reverse=True))
         words = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
         # A numeral with optional currency before and scale / percent / unit after.
+        # (?=[...]): a figure starts with a sign, a digit, a fraction or a currency's first letter
+        starts = "".join(sorted({re.escape(c[0].lower()) for c in lexicon.currency_prefixes}))
         self.rx = re.compile(
+            rf"(?=[-−–\d½¼¾⅓⅔⅕⅛.{starts}])"
             rf"(?P<neg>(?<![\w.,])[-−–](?=[$£€\d]))?(?P<cur>(?:{cur_pre})\s?)?"
             rf"(?P<num>{_NUMERAL})"
             rf"(?:(?P<pct>\s?(?:%|per\s?cent\b|percent\b|pc\b))"
@@ -83,12 +86,13 @@ class Scanner:
             rf"|(?P<unit>\s?(?:{units})(?![a-z]))"
             rf"|(?P<cursuf>\s(?:{cur_suf})\b))?",
             re.I)
+        # (?=[...]): the first letters of number words, so most positions fail at once
         self.word_rx = re.compile(
-            rf"\b(?P<w1>(?:{words})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
+            rf"\b(?=[zotfsenhad])(?P<w1>(?:{words})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
             rf"(?:(?P<pct>\s(?:per\s?cent|percent)\b)|(?P<scale>\s(?:{scale})\b))?", re.I)
         self.half_rx = re.compile(rf"\b(?:half a|a half)\s(?P<scale>{scale})\b", re.I)
         self.ratio_rx = re.compile(
-            rf"\b(?P<a>\d+|{words})\s(?:in|out of)\s(?P<b>\d[\d,]*|{words})\b(?!\s*(?:{MONTHS}|\d))", re.I)
+            rf"\b(?=[\dzotfsenhad])(?P<a>\d+|{words})\s(?:in|out of)\s(?P<b>\d[\d,]*|{words})\b(?!\s*(?:{MONTHS}|\d))", re.I)
         self.every_rx = re.compile(
             rf"\b(?P<a>one|\d+)\s(?P<what>(?:new\s)?\w+)\sfor every\s(?P<b>\d[\d,]*|{words})\b", re.I)
 
@@ -120,7 +124,9 @@ class Scanner:
             return all(b <= x or a >= y for x, y in taken)
 
         # 1. ratios ("1 in 6", "one in three", "nine in 10"); cheap checks first, most texts have none
-        for m in (self.ratio_rx.finditer(text) if (" in " in lowered or " out of " in lowered) else ()):
+        ratio_windows = digit_windows(lowered, _IN_OUT_OF, before=16, after=40) \
+            if (" in " in lowered or " out of " in lowered) else ()
+        for m in finditer_in(self.ratio_rx, text, ratio_windows):
             a, b = _word_or_num(m.group("a")), _word_or_num(m.group("b"))
             if a is None or b is None or not b or a > b or not free(m.start(), m.end()):
                 continue
@@ -503,9 +509,10 @@ def _time_unit(word: str) -> str:
 
 
 _PLAIN = re.compile(r"\s*(?P<n>(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}|0)(?:\.\d+)?)(?P<pct>%)?\s*")
-_PHONE = re.compile(r"\b1-8\d\d-\d{0,3}-?[A-Z][A-Z0-9-]*|\b1-8\d\d-\d{3}-\d{4}\b"
-                    r"|(?<![\d,.])(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,5}\)\s?)?\d{1,5}(?:[\s-]\d{2,6}){1,4}(?!\d|[,.]\d)")
-_ANY_WORD_NUMBER = re.compile(r"\b(?:" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")\b")
+_PHONE = re.compile(r"(?=[\d+(])(?:\b1-8\d\d-\d{0,3}-?[A-Z][A-Z0-9-]*|\b1-8\d\d-\d{3}-\d{4}\b"
+                    r"|(?<![\d,.])(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,5}\)\s?)?\d{1,5}(?:[\s-]\d{2,6}){1,4}(?!\d|[,.]\d))")
+_ANY_WORD_NUMBER = re.compile(r"\b(?=[zotfsenhad])(?:" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")\b")
+_IN_OUT_OF = re.compile(r"\s(?:in|out of)\s")  # where a ratio ("1 in 6", "nine out of 10") can be
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+|\b[\w.+-]+@[\w-]+\.[\w.]+", re.I)
 _NOTE_NUMBER = re.compile(r"(?<=[A-Za-z)\]][.])(?P<n>\d{1,2})(?=[A-Z]|\s?[-–]\s)")
 _GLUED_NOTE = re.compile(r"(?<=[a-z])\.(?P<note>\d{1,2}?)(?P<rest>\d{1,3}(?:\.\d+)?)(?=\s?%)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import date
 
 from .numbers import digit_windows, finditer_in
@@ -25,12 +26,15 @@ _DATE = (rf"(?:{_MONTH}\s{_DAY},?\s{_YEAR}|{_DAY}\s(?:of\s)?{_MONTH},?\s{_YEAR}|
 _FY = rf"(?:{_YEAR}[/–-](?:\d{{4}}|\d{{2}}|\d)\b)"
 _POINT = rf"(?:{_DATE}|(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}|{_FY}|{_YEAR})"
 
+# The windows around a year that hold any match of a dated pattern (characters before, after):
+# "since" allows up to eight words before its year, the others a date's words at most
+WIDE, NEAR = (200, 60), (60, 60)
 _N = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty)"
-_DATE_RX = re.compile(rf"(?P<a>{_DATE})", re.I)
+_DATE_RX = re.compile(rf"(?=[jfmasond\d])(?P<a>{_DATE})", re.I)  # (?=...): fail fast where no date starts
 _SINCE_BARE = re.compile(r"\bsince\b(?P<a>)", re.I)
 PATTERNS = [
     ("range", re.compile(rf"\b(?:between|from)\s(?P<a>{_POINT})\s(?:and|to|through|until|-|–)\s(?P<b>{_POINT})", re.I)),
-    ("range", re.compile(rf"(?<![\w/])(?P<a>{_DATE}|{_YEAR})\s?(?:-|–|to|through)\s?(?P<b>{_DATE}|{_YEAR})(?![\w/])", re.I)),
+    ("range", re.compile(rf"(?=[jfmasond\d])(?<![\w/])(?P<a>{_DATE}|{_YEAR})\s?(?:-|–|to|through)\s?(?P<b>{_DATE}|{_YEAR})(?![\w/])", re.I)),
     ("as_of", re.compile(rf"\b(?:as (?:of|at)|at the end of|by the end of|up to and including|to the end of)\s(?P<a>{_POINT})", re.I)),
     ("year_to", re.compile(rf"\b(?:the\s)?year (?:to|ending|ended)\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})", re.I)),
     ("year_to", re.compile(rf"\bthe\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})\s(?:year|quarter)\b", re.I)),
@@ -42,7 +46,7 @@ PATTERNS = [
     ("point", re.compile(rf"(?P<a>(?:\bthe\s)?{_YEAR}\syear\b)", re.I)),
     # a year, not a decade ("the late 1990s")
     ("point", re.compile(rf"(?<![\d,.$£€])(?P<a>{_YEAR})(?!\d|,\d|\.\d|\s?%|['’]?s\b)")),
-    ("relative", re.compile(r"\b(?P<a>last year|this year|next year|the previous year|the past year|"
+    ("relative", re.compile(r"\b(?=[ltnaycs])(?P<a>last year|this year|next year|the previous year|the past year|"
                             r"a year ago|last month|this month|this week|last week|yesterday|"
                             r"today|now|currently|to date|so far|at present)\b", re.I)),
     ("last_n", re.compile(rf"\b(?:during|over|in|for)\sthe\s(?:last|past|previous)\s(?P<n>{_N})\s(?P<u>years|months)\b", re.I)),
@@ -71,6 +75,9 @@ _TRIGGERS = {"as_of": ("as of", "as at", "end of", "up to and including"), "year
              "ago": (" ago",), "following_n": ("following", "subsequent"), "next_n": ("over ",), "nth_year": (" year",),
              "month": ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                        "october", "november", "december")}
+# period kinds that need no year: resolved against the reference date
+RELATIVE_KINDS = ("relative", "last_n", "ago", "next_n", "nth_year", "month", "following_n")
+_ANY_TRIGGER = re.compile("|".join(re.escape(t) for kind in RELATIVE_KINDS + ("since",) for t in _TRIGGERS[kind]))
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.I)
 WORD_N = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "nine": 9, "ten": 10, "twenty": 20, "thirty": 30}
@@ -208,22 +215,36 @@ def _fy_end(y1: int, tail: str) -> int | None:
 
 def find_mentions(text: str, fiscal_end_month: int | None = None) -> list[Mention]:
     """Every period expression in `text`, longest first, without overlaps."""
+    if len(text) <= 200:  # table headers and row labels repeat on every page
+        return list(_find_short(text, fiscal_end_month))
+    return _find_mentions(text, fiscal_end_month)
+
+
+@lru_cache(maxsize=8192)
+def _find_short(text: str, fiscal_end_month: int | None) -> tuple[Mention, ...]:
+    return tuple(_find_mentions(text, fiscal_end_month))
+
+
+def _find_mentions(text: str, fiscal_end_month: int | None) -> list[Mention]:
+    lowered = text.lower()
+    if _YEARISH.search(text) is None and _ANY_TRIGGER.search(lowered) is None:
+        return []  # no year, and none of the words a relative period needs
     found: list[Mention] = []
     # nothing inside a web address is a date ("wp-content/uploads/2018/03/...")
-    lowered = text.lower()
     taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _URL.finditer(text)] \
         if "http" in lowered or "www." in lowered else []
     # every dated pattern needs a year (or a d/m/y date): run those only near one
-    windows = digit_windows(text, _YEARISH, before=200, after=60)
-    has_date = bool(windows) and _MONTHISH.search(lowered) is not None
+    near = digit_windows(text, _YEARISH, *NEAR)
+    has_date = bool(near) and _MONTHISH.search(lowered) is not None
     for kind, rx in PATTERNS:
         trigger = _TRIGGERS.get(kind)
         if trigger is not None and not any(t in lowered for t in trigger):
             continue  # a cheap test before the regular expression
         undated = kind in RELATIVE_KINDS or rx is _SINCE_BARE
-        if not undated and not windows or rx is _DATE_RX and not has_date:
+        if not undated and not near or rx is _DATE_RX and not has_date:
             continue
-        for m in (rx.finditer(text) if undated else finditer_in(rx, text, windows)):
+        windows = None if undated else digit_windows(text, _YEARISH, *WIDE) if kind == "since" else near
+        for m in (rx.finditer(text) if windows is None else finditer_in(rx, text, windows)):
             a, b = m.start(), m.end()
             if any(not (b <= x or a >= y) for x, y in taken):
                 continue
@@ -248,7 +269,6 @@ def find_mentions(text: str, fiscal_end_month: int | None = None) -> list[Mentio
     return found
 
 
-RELATIVE_KINDS = ("relative", "last_n", "ago", "next_n", "nth_year", "month", "following_n")
 _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is set to|are set to)\b", re.I)
 
 
