@@ -61,6 +61,8 @@ def test_relative_periods_of_a_dated_article(extract):
     assert obs["£260m"].period_end.year == 2006  # the plan's first year
     assert obs["13%"].period_end.year == 2008  # over the next three years
     assert obs["£120"].period_end.year == 2003
+    span = extract("From 2010 to 2020, reports rose from 5,000 to 10,000.\n")
+    assert (span["5,000"].period_end.year, span["10,000"].period_end.year) == (2010, 2020)
 
 
 FORECAST = """# Summary
@@ -118,6 +120,8 @@ def test_names_times_and_years_are_not_figures(extract):
                   "2000 to 182 in 2005.\n")
     assert set(obs) == {"43", "182"}
     assert obs["43"].unit == "count" and obs["43"].period_end.year == 2000
+    listed = extract("Diagnoses by region: London 450, Leeds 120. Rent is £500 pm.\n")
+    assert set(listed) == {"450", "120", "£500"}  # places and their counts, a monthly rent
 
 
 def test_a_sentence_that_points_back_reads_on_from_the_one_before(extract):

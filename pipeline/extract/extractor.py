@@ -10,15 +10,16 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date
 
 from ..models import Block, Document, Observation, Skipped
 from . import metrics as M
 from .nlp import RuleHit, RuleMatcher, build_nlp
 from .numbers import Quantity, Scanner
-from .periods import (MONTH_NAMES, RELATIVE_KINDS, WORD_N, Mention, Period, as_year, cumulative, dateline,
-                      find_mentions, month_end, resolve_relative, single_period)
+from .periods import MONTH_NAMES, Mention, Period, as_year, cumulative, dateline, find_mentions, single_period
+from .prose_periods import (DATA_WORDS, FORECAST_SPAN, PRESENT, YEARS_END, Context, Section, carries,
+                            forecast_period, points_back, prose_period, stated)
 from .rules import RuleSet, load_rules
 
 PROSE = ("paragraph", "list_item", "heading", "caption")
@@ -37,13 +38,6 @@ _DIGIT = re.compile(r"\d")
 
 def _may_have_figure(text: str) -> bool:
     return _DIGIT.search(text) is not None or _NUMBER_WORD.search(text.lower()) is not None
-_DATA_WORDS = re.compile(r"\b(data|figures|statistics|snapshot|chart|table|numbers|totals?)\b", re.I)
-_SOURCE_WORDS = re.compile(r"\b(census|survey|estimates?|data|figures|statistics|fiscal year|financial year|"
-                           r"reporting period|year ended|year ending)\b", re.I)
-_PROJECTION = re.compile(r"\b(projected|forecasts?|expected to|will|would|target|predicted|by \d{4})\b", re.I)
-# words that place a statement at a time other than its news item's date
-_ELSEWHEN = re.compile(r"\b(?:1[89]\d0s|20[0-9]0s|\d0s|ago|at the time|back then|historically|formerly|previously|"
-                       r"used to|in the past|originally|initially)\b|'\d0s", re.I)
 _RESTATED = re.compile(r"(?:\s?(?:a|an|per)\s(?:week|month|year|day))?\)?,?\s(?:or|i\.e\.|that is)\s"
                        r"(?:about\s|around\s|roughly\s|nearly\s|almost\s|some\s|just\s)?\(?"
                        r"|(?:\s[a-z][\w-]*){0,3}\s?\(\s?")  # "505 of these children (34%)"
@@ -54,31 +48,7 @@ _BACK_REF = re.compile(r"\b(?:the|this|that)\s(?:figure|number|rate|proportion|s
 _BACK_WORDS = {"figure", "number", "rate", "proportion", "share", "level", "total", "stood", "was", "is", "fell",
                "rose", "reached", "just"}
 _SHARES_QUALIFIER = re.compile(r"[^.;:()]{0,40}?(?:,|,? and)\s")
-_FROM_WHEN = re.compile(r"\s*(?:from|starting|beginning|effective)\b", re.I)
-_ABOUT_PERSON = re.compile(r"\bwho\b[^,;.]*$", re.I)
-_CHANGE_BY = re.compile(r"\b(?:by|up|down|rose|fell|increased|decreased|grew|dropped|declined|jumped)\s(?:\w+\s)?$", re.I)
-_FORECAST_SPAN = re.compile(r"\b(?:outlook|forecasts?|projections?)\b[^.]*?\b(?:for|over)\sthe\s(?:next|coming)\s"
-                            r"(?P<n>\d|one|two|three|four|five|six|seven|eight|nine|ten)\syears\b", re.I)
-_FORECAST_REF = re.compile(r"\b(?:(?:final|last)\syear\sof|(?:by\s)?the\send\sof|over|during|across|throughout)\sthe\s"
-                           r"(?:forecast\s|projection\s)?(?:period|horizon)\b", re.I)
-_YEARS_END = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
-                        r" years\b")
-_ANAPHORA = re.compile(r"\b(?:these|those|of them|of whom|of which|the (?:fall|rise|increase|decrease|"
-                       r"change|drop|remainder|rest|figure|total))\b", re.I)
-_CONTENT_WORD = re.compile(r"[A-Za-z][a-z-]{3,}")
-_DEFINITE = re.compile(r"\b(?:the|this|that)\s(?:[\w-]+\s)?([a-z][a-z-]{3,})\b", re.I)
-_PRESENT = re.compile(r"\b(?:current|currently|still|presently)\b", re.I)
-
-
-def _carries(text: str, mentions: list[Mention], period: Period | None, quantities) -> bool:
-    """Does this sentence's period govern the sentences after it in its paragraph? Yes if it
-    states one period and says where its figures come from ("In the 2018 census", "As of
-    January 31, 2023"), unless it projects."""
-    if period is None or _PROJECTION.search(text):
-        return False
-    return any(m.kind == "as_of" for m in mentions) or bool(_SOURCE_WORDS.search(text))
-
-
+_FIRST_SENTENCE = re.compile(r".*?(?:[.!?…]+[\"'”’)\]]*(?=\s)|$)", re.S)  # as the sentencizer splits
 _TLD_CURRENCY = {".nz": "nzd", ".au": "aud", ".ca": "cad", ".sg": "sgd", ".hk": "hkd"}
 
 
@@ -99,54 +69,6 @@ class SourceMeta:
 class Extraction:
     observations: list[Observation]
     skipped: list[Skipped]
-
-
-@dataclass
-class _Section:
-    level: int
-    period: Period | None = None
-    reference: date | None = None
-    heading: str = ""
-    dateline: date | None = None  # a news item's date, printed under its headline
-
-
-@dataclass
-class _Ctx:
-    doc: Document
-    meta: SourceMeta
-    title_period: Period | None
-    reference: date | None
-    as_of: date | None
-    as_of_inferred: bool
-    currency: str
-    fiscal_end_month: int | None = None
-    sections: list[_Section] = field(default_factory=list)
-    last_range: Period | None = None  # the last span a block stated ("over the same period")
-    forecast: Period | None = None  # "the outlook for the next three years": the forecast period
-    year_end_month: int | None = None  # the month the document's years end ("March years")
-
-    def section_period(self) -> Period | None:
-        for s in reversed(self.sections):
-            if s.period is not None:
-                return s.period
-        return None
-
-    def section_reference(self) -> date | None:
-        for s in reversed(self.sections):
-            if s.reference is not None:
-                return s.reference
-        return self.reference
-
-    def dateline(self) -> date | None:
-        """The date of the news item this block belongs to: its dateline, or the publication
-        date of a page that declares itself an article."""
-        for s in reversed(self.sections):
-            if s.dateline is not None:
-                return s.dateline
-        return self.doc.published if self.doc.article else None
-
-    def heading_text(self) -> str:
-        return " ".join(s.heading for s in self.sections[-2:] if s.heading)
 
 
 def observation_id(source: str, start: int, end: int, rule: str) -> str:
@@ -184,20 +106,24 @@ class Extractor:
         if as_of is None and reference is not None:
             as_of, as_of_inferred = reference, True
         title = doc.title or meta.title or ""
-        ctx = _Ctx(doc=doc, meta=meta, title_period=single_period(find_mentions(title)) if title else None,
+        ctx = Context(doc=doc, meta=meta, title_period=single_period(find_mentions(title)) if title else None,
                    reference=reference, as_of=as_of, as_of_inferred=as_of_inferred,
                    currency=meta.currency or _url_currency(meta.url) or "usd")
         if re.search(r"\bJune years\b", doc.text[:20000]) and re.search(r"\bMarch years\b", doc.text[:20000]) is None:
             ctx.fiscal_end_month = 6
-        years_end = _YEARS_END.search(doc.text[:20000])
+        years_end = YEARS_END.search(doc.text[:20000])
         ctx.year_end_month = MONTH_NAMES[years_end.group(1).lower()] if years_end else ctx.fiscal_end_month
         out: list[Observation] = []
         skipped: list[Skipped] = []
         blocks = doc.blocks
-        # only blocks that can hold a figure go through spaCy (the others cannot set a period either)
-        prose_idx = [i for i, b in enumerate(blocks) if b.kind in PROSE and _may_have_figure(b.text)]
-        spacy_docs = dict(zip(prose_idx, self.nlp.pipe((blocks[i].text for i in prose_idx), batch_size=64)))
         markers = [(m.start, m.end) for m in doc.markers]
+        # each block is scanned whole, so every number sees its full left and right context; only
+        # blocks with figures go through spaCy (the others cannot set a period either)
+        scans = {i: self.scanner.scan(b.text, markers=[(x - b.start, y - b.start) for x, y in markers
+                                                       if b.start <= x < b.end])
+                 for i, b in enumerate(blocks) if b.kind in PROSE and _may_have_figure(b.text)}
+        with_figures = [i for i, (qs, _) in scans.items() if qs]
+        spacy_docs = dict(zip(with_figures, self.nlp.pipe((blocks[i].text for i in with_figures), batch_size=64)))
         dateline_blocks: set[int] = set()
         lead_pending = False
         list_intro: Period | None = None
@@ -219,8 +145,7 @@ class Extractor:
             if i in dateline_blocks:
                 prev_block = block
                 continue
-            sdoc = spacy_docs.get(i)
-            if sdoc is None:
+            if i not in scans:
                 prev_block = block  # no figure here, but it may label the next block ("Male" / "36%")
                 if block.kind != "heading":
                     lead_pending = False  # it was the section's lead, and it states no period
@@ -233,8 +158,8 @@ class Extractor:
             intro = None
             if block.kind == "list_item" and list_intro is not None:
                 intro = list_intro
-            obs, sk = self._prose(ctx, block, sdoc, markers, lead=lead_pending and block.kind != "heading",
-                                  intro=intro)
+            obs, sk = self._prose(ctx, block, spacy_docs.get(i), scans[i], markers,
+                                  lead=lead_pending and block.kind != "heading", intro=intro)
             if block.kind == "paragraph":
                 list_intro = self._intro_period(ctx, block) if block.text.rstrip().endswith(":") else None
             elif block.kind != "list_item":
@@ -247,7 +172,7 @@ class Extractor:
         return Extraction(out, skipped)
 
     # -- context -------------------------------------------------------------------------
-    def _enter_heading(self, ctx: _Ctx, block: Block, blocks: list[Block], i: int, datelines: set[int]) -> None:
+    def _enter_heading(self, ctx: Context, block: Block, blocks: list[Block], i: int, datelines: set[int]) -> None:
         level = block.level or 2
         while ctx.sections and ctx.sections[-1].level >= level:
             ctx.sections.pop()
@@ -256,7 +181,7 @@ class Extractor:
         since = next((m for m in mentions if m.kind == "since"), None)
         if since is not None:
             period = cumulative(since, ctx.as_of, ctx.as_of_inferred)
-        sec = _Section(level=level, period=as_year(period) if period else None, heading=block.text)
+        sec = Section(level=level, period=as_year(period) if period else None, heading=block.text)
         # a dateline right under a headline ("24th November 2006", or a byline block with
         # "Thursday March 17, 2005" on a line of its own) dates the item
         if i + 1 < len(blocks) and blocks[i + 1].kind == "paragraph":
@@ -275,7 +200,7 @@ class Extractor:
         return out
 
     # -- prose ---------------------------------------------------------------------------
-    def _intro_period(self, ctx: _Ctx, block: Block) -> Period | None:
+    def _intro_period(self, ctx: Context, block: Block) -> Period | None:
         """The period a paragraph that introduces a list ("... of $14 million reflects:") states,
         or that it takes from the sentence before ("over the same period")."""
         sents = re.split(r"(?<=[.!?])\s+", block.text.strip())
@@ -289,20 +214,24 @@ class Extractor:
             p = ctx.last_range
         return p
 
-    def _prose(self, ctx: _Ctx, block: Block, sdoc, markers, lead: bool, intro: Period | None = None):
+    def _prose(self, ctx: Context, block: Block, sdoc, scan, markers, lead: bool, intro: Period | None = None):
+        """Observations and skipped numbers of a prose block; `sdoc` is its spaCy Doc, None when
+        `scan` found no figures (then the block only tells its section about periods)."""
         doc = ctx.doc
         out: list[Observation] = []
         skipped: list[Skipped] = []
         text_all = block.text
-        # Scan the whole block once, so every number sees its full left and right context.
         block_markers = [(a - block.start, b - block.start) for a, b in markers if block.start <= a < block.end]
-        all_q, all_skips = self.scanner.scan(text_all, markers=block_markers)
+        all_q, all_skips = scan
         all_mentions = find_mentions(text_all, ctx.fiscal_end_month)
         for sk in all_skips:
             a = block.start + sk.start
             skipped.append(Skipped(source=doc.source, page=doc.page_at(a), char_start=a, char_end=block.start + sk.end,
                                    surface=sk.surface, reason=sk.reason,
                                    context=_norm(text_all[max(0, sk.start - 50):sk.end + 50])))
+        if sdoc is None:
+            self._context_of(ctx, text_all, all_mentions, lead)
+            return out, skipped
         # a period a sentence states for its figures' source ("In the 2018 census") governs the
         # rest of its paragraph; a list item takes its introduction's
         carry: Period | None = intro
@@ -318,23 +247,23 @@ class Extractor:
             skips = [sk for sk in all_skips if s0 <= sk.start < s1]
             sent_markers = [(a - s0, b - s0) for a, b in block_markers if s0 <= a < s1]
             sent_period = single_period(mentions)
-            if ctx.forecast is None and _FORECAST_SPAN.search(text):
-                ctx.forecast = _forecast_period(ctx, _FORECAST_SPAN.search(text))
+            if ctx.forecast is None and FORECAST_SPAN.search(text):
+                ctx.forecast = forecast_period(ctx, FORECAST_SPAN.search(text))
             if lead and si == 0 and sent_period is not None and ctx.sections and ctx.sections[-1].period is None \
-                    and not quantities and _DATA_WORDS.search(text):
+                    and not quantities and DATA_WORDS.search(text):
                 # a section's lead sentence about its figures ("The figures below are for 2021")
                 # sets the section's period; one that reports figures governs its paragraph only
                 ctx.sections[-1].period = as_year(sent_period)
             if not quantities:
-                if _carries(text, mentions, sent_period, quantities):
+                if carries(text, mentions, sent_period):
                     carry = sent_period
-                previous, prev_text = _stated(sent_period, text), text
+                previous, prev_text = stated(sent_period, text), text
                 continue
             # a sentence that states no period and points back at the one before it reads on from
             # it ("505 of these children", "Excluding the one-off items, the balance was ..."),
             # unless it speaks of the present ("The current campaign has cost £4m")
-            sent_carry = previous if previous is not None and not mentions and not _PRESENT.search(text) \
-                and _points_back(text, prev_text) else carry
+            sent_carry = previous if previous is not None and not mentions and not PRESENT.search(text) \
+                and points_back(text, prev_text) else carry
             hits = self.matcher(sent)  # rules only where there are figures
             subject = None
             prev = None
@@ -348,7 +277,7 @@ class Extractor:
             last_currency = None
             for qi, q in enumerate(quantities):
                 clause = clauses[qi]
-                period, ptype_inferred = self._prose_period(ctx, text, q, qi, quantities, mentions, clause, sent_carry)
+                period, ptype_inferred = prose_period(ctx, text, q, qi, quantities, mentions, clause, sent_carry)
                 if qi == 0 and q.unit == "percent":
                     subject = M.sentence_subject(text, q.end)
                 unit = q.unit
@@ -380,162 +309,24 @@ class Extractor:
                     if box is not None:
                         obs.bbox = _box_str(box)
                 out.append(obs)
-            if _carries(text, mentions, sent_period, quantities):
+            if carries(text, mentions, sent_period):
                 carry = sent_period
-            previous, prev_text = _stated(sent_period, text), text
-        ranges = [m.period for m in all_mentions if m.period and m.role != "base" and m.kind == "range"]
-        if ranges:
-            ctx.last_range = ranges[-1]
+            previous, prev_text = stated(sent_period, text), text
+        _remember_range(ctx, all_mentions)
         return out, skipped
 
-    def _prose_period(self, ctx: _Ctx, text: str, q: Quantity, qi: int, qs: list[Quantity],
-                      mentions: list[Mention], clause: tuple[int, int], carry: Period | None):
-        """The period of a prose figure, from the nearest statement of one (never a guess)."""
-        reference = ctx.section_reference()
-        resolved: list[tuple[Mention, Period | None]] = []
-        for m in mentions:
-            if m.role in ("base", "after"):
-                continue
-            if m.kind == "since":
-                p = cumulative(m, ctx.as_of, ctx.as_of_inferred)
-            elif m.kind == "following_n":
-                p = _following(resolved, int(m.text.split()[0]))
-            elif m.kind in RELATIVE_KINDS:
-                p = resolve_relative(m, reference, ctx.as_of)
-            else:
-                p = m.period
-            resolved.append((m, p))
-        cs, ce = clause
-        # the figure's clause, widened back to the last semicolon so that "; in CY 2021, it
-        # received 29.3 million" keeps its "in CY 2021"
-        lo = qs[qi - 1].end if qi else 0
-        semis = [i for i in range(lo, q.start) if text[i] in ";:("]
-        wide_start = min(cs, semis[-1] if semis else lo)
-        own = [(m, p) for m, p in resolved if cs <= m.start < ce]
-        wide = [(m, p) for m, p in resolved if wide_start <= m.start < ce]
-
-        # "$245 million, $165 million and $85 million in 2000/01, 2001/02 and 2002/03 respectively"
-        paired = _respectively(text, q, qs, resolved)
-        if paired is not None:
-            return as_year(paired), paired.inferred
-        # the forecast period a document announced: "in the final year of the forecast period",
-        # "by the end of the period", "beyond 1999/2000"; without one, no period
-        if _FORECAST_REF.search(text[cs:ce]) or any(m.role == "after" and m.end <= q.start for m in mentions):
-            f = ctx.forecast
-            return (Period(f.start, f.end, "range", inferred=True), True) if f else (None, False)
-        # a period right after the figure ("3.7% in 2007") wins over everything else
-        tight = [(m, p) for m, p in own if m.start >= q.end and p is not None and m.kind != "since"
-                 and re.fullmatch(r"\s*(?:in|during|for|by|as of|as at|at)?\s*", text[q.end:m.start], re.I)]
-        if tight:
-            return self._pair(text, q, qi, qs, tight[0][1]), tight[0][1].inferred
-        # "since ..." in the figure's clause, or opening the sentence before it, makes it cumulative
-        since = next(((m, p) for m, p in own if m.kind == "since"), None)
-        if since is None:
-            opening = [(m, p) for m, p in resolved if m.end <= q.start]
-            if opening and opening[0][0].kind == "since" and not any(
-                    p is not None and m.kind != "since" for m, p in opening[1:]):
-                since = opening[0]
-        if since is not None:
-            p = since[1]
-            return (p, p.inferred) if p else (None, False)
-        starts_change = qi + 1 < len(qs) and re.search(r"\bfrom\s*$", text[max(0, q.start - 8):q.start].lower()) and \
-            re.fullmatch(r"\s*to\s*", text[q.end:qs[qi + 1].start].lower())
-        if starts_change:
-            # "falls from 21.8% to 17.8% between 1998/99 and 2002/03": the span's first year
-            after_next = [p for m, p in resolved if m.start >= qs[qi + 1].end and p is not None and p.type == "range"
-                          and re.fullmatch(r"\s*(?:between|over|from|during|in)?\s*", text[qs[qi + 1].end:m.start], re.I)]
-            if after_next:
-                return self._pair(text, q, qi, qs, after_next[0]), after_next[0].inferred
-            # "From April, the limit rises from £135 to £175": £135 holds until April
-            lead = next(((m, p) for m, p in resolved if m.start < 20 and p is not None and p.start), None)
-            if lead is not None and _FROM_WHEN.match(text):
-                return Period(None, lead[1].start - timedelta(days=1), "point"), False
-        # "during the review period": the span the sentence's own years mark out (for the
-        # "from" figure of "from 32 to 107 during the same period", in the "to" figure's clause)
-        scope = text[cs:qs[qi + 1].end + 40] if starts_change else text[cs:ce]
-        same = re.search(r"\bsame period\b", text[:ce])
-        if same and any(same.end() <= m.start < q.start for m, _ in resolved):
-            same = None  # a date between "the same period" and the figure is nearer
-        if same or re.search(r"\b(?:during|over|in|of|throughout|end of)\s(?:the|this|that)\s(?:\w+\s)?period\b", scope, re.I):
-            dated = [p for m, p in resolved if p is not None and m.kind != "since"]
-            if len(dated) >= 2:
-                span = Period(min(p.start for p in dated if p.start), max(p.end for p in dated), "range")
-                return self._pair(text, q, qi, qs, span), False
-            if carry is not None:
-                return carry, carry.inferred
-            if ctx.last_range is not None and not dated and same:
-                return self._pair(text, q, qi, qs, ctx.last_range), False
-        # "went up by 23 percent from 2,278 in 2004 to 2,807 in 2005": a change over the span
-        # the dates after it mark out
-        if q.unit == "percent" and _CHANGE_BY.search(text[max(0, q.start - 30):q.start]):
-            later = [p for m, p in resolved if m.start >= q.end and p is not None and p.start and m.kind != "since"]
-            if len(later) >= 2:
-                return Period(min(p.start for p in later), max(p.end for p in later), "range"), False
-        # a period right after the figure: "16.9 million reports in 2019", "as of Dec. 31, 2021"
-        following = [(m, p) for m, p in own if m.start >= q.end and p is not None]
-        if following:
-            m, p = following[0]
-            gap = text[q.end:m.start]
-            if len(gap) <= 3 or len(gap) <= 12 and not re.search(r"\b(from|than|since|on)\b", gap) or len(gap) <= 60 and re.search(
-                    r"\b(in|during|for|by|as of|as at|of|to|at|through|between|from)\s*(?:the\s)?$", gap.lower() + " "):
-                return self._pair(text, q, qi, qs, p), p.inferred
-        preceding = [(m, p) for m, p in wide if m.end <= q.start and p is not None]
-        if preceding:
-            p = preceding[-1][1]
-            return self._pair(text, q, qi, qs, p), p.inferred
-        if following:
-            p = following[0][1]
-            return self._pair(text, q, qi, qs, p), p.inferred
-        # "from 80 years to 85 years in 2050": the starting figure is not at the end's date
-        if starts_change:
-            return (carry, carry.inferred) if carry else self._reported(ctx, text, resolved)
-        # "... a total of 14,902 incidents involving 18,867 children since we began tracking in 2005":
-        # a "since" later in the sentence, with no other date between, covers this figure too
-        later_since = [(m, p) for m, p in resolved if m.kind == "since" and m.start >= q.end]
-        if later_since and not any(p is not None and m.kind != "since" and q.end <= m.start < later_since[0][0].start
-                                   for m, p in resolved):
-            p = later_since[0][1]
-            return (p, p.inferred) if p else (None, False)
-        # a period that opens the sentence ("In 2021, ...", "As of January 31, 2023, ...")
-        lead = [(m, p) for m, p in resolved if m.start < 25 and p is not None and m.kind != "since"]
-        if lead:
-            p = lead[0][1]
-            return self._pair(text, q, qi, qs, p), p.inferred
-        # (not one in a clause about a person: "said Dr X, who two years ago helped ...")
-        periods = {p for m, p in resolved if p is not None and m.kind != "since"
-                   and not _ABOUT_PERSON.search(text[max(0, m.start - 60):m.start])}
-        if len(periods) == 1:
-            p = next(iter(periods))
-            return self._pair(text, q, qi, qs, p), p.inferred
-        if carry is not None:
-            return carry, carry.inferred
-        sec = ctx.section_period()
-        if sec is not None:
-            return sec, sec.inferred
-        if ctx.forecast is not None and not resolved and re.search(r"\bforecasts?\b", text, re.I):
-            # "Net debt forecasts are lower by $100 million": over the forecast period
-            return Period(ctx.forecast.start, ctx.forecast.end, "range", inferred=True), True
-        return self._reported(ctx, text, resolved)
-
     @staticmethod
-    def _reported(ctx: _Ctx, text: str, resolved: list[tuple[Mention, Period | None]]):
-        """A figure a dated news item states without a period of its own is as of the item's
-        date ("63,500 adults are living with HIV", "the campaign has cost £4 million"), marked
-        inferred; not when the sentence places it elsewhere in time ("in the late 1990s")."""
-        day = ctx.dateline()
-        if day is None or resolved or _ELSEWHEN.search(text):
-            return None, False
-        return Period(None, day, "as_reported", inferred=True), True
-
-    @staticmethod
-    def _pair(text: str, q: Quantity, qi: int, qs: list[Quantity], p: Period) -> Period:
-        """'from 35% to 33%' over a range: the first figure is its start, the second its end."""
-        if p.type != "range" or not p.start or not p.end or p.start.year == p.end.year:
-            return as_year(p)
-        before = text[max(0, q.start - 6):q.start].lower()
-        if re.search(r"\bfrom\s$", before) and qi + 1 < len(qs) and re.match(r"\s?to\s", text[q.end:qs[qi + 1].start].lower()):
-            return Period(p.start, date(p.start.year, 12, 31) if p.start.month == 1 else _fy_end_of(p.start), "year")
-        return p
+    def _context_of(ctx: Context, text: str, mentions: list[Mention], lead: bool) -> None:
+        """What a block without figures tells: the forecast period it announces, the section's
+        period if it leads the section ("The figures below are for 2021"), the span it states."""
+        if ctx.forecast is None and FORECAST_SPAN.search(text):
+            ctx.forecast = forecast_period(ctx, FORECAST_SPAN.search(text))
+        if lead and ctx.sections and ctx.sections[-1].period is None:
+            first = _FIRST_SENTENCE.match(text).group()
+            period = single_period([m for m in mentions if m.start < len(first)])
+            if period is not None and DATA_WORDS.search(first):
+                ctx.sections[-1].period = as_year(period)
+        _remember_range(ctx, mentions)
 
     def _prose_metric(self, ctx, sent, hits, q: Quantity, clause, text, blanks, subject, prev, prev_q, period):
         """(rule id, label, dimensions) of a prose figure. `prev` is the (rule, label, dims) of the
@@ -605,7 +396,7 @@ class Extractor:
         return None
 
     # -- label/value pairs ("Male" / "36%" on separate lines) ----------------------------
-    def _label_value_pair(self, ctx: _Ctx, block: Block, prev: Block | None, markers):
+    def _label_value_pair(self, ctx: Context, block: Block, prev: Block | None, markers):
         if block.kind not in ("paragraph", "list_item") or prev is None or prev.kind not in ("paragraph", "list_item"):
             return None
         text = block.text.strip()
@@ -629,7 +420,7 @@ class Extractor:
         return [obs]
 
     # -- tables --------------------------------------------------------------------------
-    def _table(self, ctx: _Ctx, block: Block) -> list[Observation]:
+    def _table(self, ctx: Context, block: Block) -> list[Observation]:
         table = block.table
         if table is None:
             return []
@@ -649,6 +440,9 @@ class Extractor:
         rule_cache: dict = {}
         main_label = ""
         ctx_text = " | ".join(x for x in (table.caption, table.stub_header, doc.title) if x)
+        # the caption's and title's rule hits, placed after any row's "near" text (never inside it)
+        ctx_hits = [RuleHit(h.rule, h.field, h.start + _CONTEXT_OFFSET, h.end + _CONTEXT_OFFSET)
+                    for h in self._text_hits(ctx_text)]
         skip_cols = {i for i, c in enumerate(table.columns) if _RANK_COLUMN.fullmatch(c)}
         for row in table.rows:
             row_period = single_period(find_mentions(row.label, fem))
@@ -683,19 +477,18 @@ class Extractor:
                 if col_clean.lower() in label.lower():
                     parts[1] = ("column", "", col)
                 near_text = " | ".join(x for x in (row.label, cell.label, col, row.section) if x)
-                # a row that only says "Total" (or a period) is about what the table's title says
-                generic = not (set(w.lower() for w in M.content_words(M.strip_period_words(near_text))) - _GENERIC_ROW)
-                key = (near_text, ctx_text, qs[0].unit)
+                key = (near_text, qs[0].unit)
                 if key not in rule_cache:
                     # match each distinct header, label and title once, then place the hits in
-                    # "near || context" coordinates
+                    # "near | context" coordinates
                     hits, pos = [], 0
                     for part in (row.label, cell.label, col, row.section):
                         if part:
                             hits.extend(RuleHit(h.rule, h.field, h.start + pos, h.end + pos) for h in self._text_hits(part))
                             pos += len(part) + 3
-                    base = len(near_text) + 4
-                    hits.extend(RuleHit(h.rule, h.field, h.start + base, h.end + base) for h in self._text_hits(ctx_text))
+                    hits.extend(ctx_hits)
+                    # a row that only says "Total" (or a period) is about what the table's title says
+                    generic = not (set(w.lower() for w in M.content_words(M.strip_period_words(near_text))) - _GENERIC_ROW)
                     rule_cache[key] = self._match_rule(hits, near=None if generic else (0, len(near_text)),
                                                        unit=qs[0].unit if qs[0].unit != "count" or not head_unit else head_unit,
                                                        kind="table")
@@ -791,6 +584,7 @@ def _dedupe_dims(dims):
 
 
 _SUB_ROW = re.compile(r"^\s*(?:[-–—]\s|of which\b|ratio to\b|as (?:a )?%|as a percentage|% of\b|per cent of\b|share of\b)", re.I)
+_CONTEXT_OFFSET = 1 << 30  # where a table's caption and title hits sit, beyond any row text
 _GENERIC_ROW = {"total", "totals", "grand", "all", "overall", "number", "sum"}
 
 
@@ -813,6 +607,13 @@ def _without(text: str, qs: list[Quantity]) -> str:
 def _shift(q: Quantity, by: int) -> Quantity:
     span = (q.qualifier_span[0] - by, q.qualifier_span[1] - by) if q.qualifier_span else None
     return replace(q, start=q.start - by, end=q.end - by, qualifier_span=span)
+
+
+def _remember_range(ctx: Context, mentions: list[Mention]) -> None:
+    """The last span a block states, for "over the same period" in the blocks after it."""
+    ranges = [m.period for m in mentions if m.period and m.role != "base" and m.kind == "range"]
+    if ranges:
+        ctx.last_range = ranges[-1]
 
 
 def _rate_span(text: str, q: Quantity) -> tuple[int, int]:
@@ -858,67 +659,6 @@ def _header_unit(text: str) -> tuple[str | None, float | None]:
     elif re.search(r"\(0{3}s?\)|\bthousands\b|'000", t):
         scale = 1e3
     return unit, scale
-
-
-def _fy_end_of(d: date) -> date:
-    return date(d.year + 1, d.month - 1 if d.month > 1 else 12, 28) if d.month != 1 else date(d.year, 12, 31)
-
-
-def _stated(period: Period | None, text: str) -> Period | None:
-    """The period a sentence states for what it reports (not a projection's target year)."""
-    return None if period is None or _PROJECTION.search(text) else period
-
-
-def _points_back(text: str, before: str) -> bool:
-    """Does a sentence refer to the one before it: "of these children", "the fall", or a
-    definite noun phrase whose noun the sentence before used ("the one-off items")?"""
-    if _ANAPHORA.search(text):
-        return True
-    earlier = {w.lower() for w in _CONTENT_WORD.findall(before)}
-    return any(w.lower() in earlier for w in _DEFINITE.findall(text))
-
-
-def _following(resolved: list[tuple[Mention, Period | None]], n: int) -> Period | None:
-    """'in the following two years': the n years after the last period stated before it."""
-    before = [p for _, p in resolved if p is not None and p.end]
-    if not before:
-        return None
-    end = before[-1].end
-    return Period(end + timedelta(days=1), _add_years(end, n), "range")
-
-
-def _add_years(d: date, n: int) -> date:
-    try:
-        return d.replace(year=d.year + n)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + n, day=28)
-
-
-def _respectively(text: str, q: Quantity, qs: list[Quantity], resolved) -> Period | None:
-    """The n-th of n figures takes the n-th of the n periods listed before 'respectively'."""
-    r = text.find("respectively", q.end)
-    if r < 0:
-        return None
-    last_q = max((x.end for x in qs if x.end <= r), default=0)
-    dated = [p for m, p in resolved if last_q <= m.start < r and p is not None]
-    if len(dated) < 2:
-        return None
-    figures = [x for x in qs if x.end <= last_q and x.unit == q.unit][-len(dated):]
-    if len(figures) != len(dated) or q not in figures:
-        return None
-    return dated[figures.index(q)]
-
-
-def _forecast_period(ctx: _Ctx, m: re.Match) -> Period | None:
-    """'the outlook for the next three years', stated at the reference date: from then to the end
-    of the (fiscal) year three years after the current one."""
-    ref = ctx.section_reference()
-    if ref is None:
-        return None
-    n = int(m.group("n")) if m.group("n").isdigit() else WORD_N[m.group("n").lower()]
-    fem = ctx.year_end_month or 12
-    year_end = date(ref.year if ref.month <= fem else ref.year + 1, fem, 1)
-    return Period(ref, month_end(year_end.year + n, fem), "range", inferred=True)
 
 
 def _clauses(text: str, qs: list[Quantity], mentions: list[Mention] = ()) -> list[tuple[int, int]]:

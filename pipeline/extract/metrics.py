@@ -135,12 +135,16 @@ _LEAD_WORDS = frozenset("in as of at according from by since during for on over 
                         "meanwhile census survey year".split())
 
 
+# (words are matched whole, *+, so that a failing match does not try every split of them)
+_OF_SUBJECT = re.compile(r"\s?of\s((?:[A-Za-z][\w'’/-]*+\s?){1,6}?)(?=\s(?:involved|were|was|are|is|had|have|came|"
+                         r"resolved|related|met)\b|[,;(]|$)")
+
+
 def sentence_subject(sentence: str, first_q_end: int) -> str | None:
     """'78% of reports regarding online enticement involved girls' -> the 'of ...' phrase."""
     if not sentence.startswith(("of ", " of "), first_q_end):
         return None  # (a cheap test before the regular expression)
-    m = re.match(r"\s?of\s((?:[A-Za-z][\w'’/-]*\s?){1,6}?)(?=\s(?:involved|were|was|are|is|had|have|came|"
-                 r"resolved|related|met)\b|[,;(]|$)", sentence[first_q_end:first_q_end + 80])
+    m = _OF_SUBJECT.match(sentence[first_q_end:first_q_end + 80])
     if not m:
         return None
     words = content_words(m.group(1))

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .lexicon import Lexicon
+
+# re.compile, memoised in C: the hot checks below compile once and then cost a dict lookup
+_rx = lru_cache(maxsize=None)(re.compile)
 
 WORD_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -130,7 +134,7 @@ class Scanner:
             a, b = _word_or_num(m.group("a")), _word_or_num(m.group("b"))
             if a is None or b is None or not b or a > b or not free(m.start(), m.end()):
                 continue
-            if re.fullmatch(r"(?:1[6-9]|20)\d\d", m.group("b")) or _is_date_context(lowered, m.start(), m.end()):
+            if _rx(r"(?:1[6-9]|20)\d\d").fullmatch(m.group("b")) or _is_date_context(lowered, m.start(), m.end()):
                 # "from 43 in 2000 to 182 in 2005": a figure and its year, not "1 in 6"
                 continue
             q = Quantity(m.start(), m.end(), m.group(), a / b, unit="ratio")
@@ -154,7 +158,7 @@ class Scanner:
 
         # Web addresses and e-mail: nothing inside them is a figure
         for m in (_URL.finditer(text) if ("http" in lowered or "www." in lowered or "@" in text) else ()):
-            if free(m.start(), m.end()) and re.search(r"\d", m.group()):
+            if free(m.start(), m.end()) and _rx(r"\d").search(m.group()):
                 skipped.append(NonQuantity(m.start(), m.end(), m.group(), "part of a URL or email address"))
                 taken.append((m.start(), m.end()))
         # Footnote numbers glued to a sentence end ("CSAM.1Prepubescent", "Ibid.3 – Ibid.") or
@@ -168,11 +172,11 @@ class Scanner:
         for m in finditer_in(_PHONE, text, windows):
             if free(m.start(), m.end()) and (sum(ch.isdigit() for ch in m.group()) >= 9 or
                                              m.group().startswith(("0", "+", "1-8", "(")) or
-                                             re.search(r"(tel|phone|fax|call)\W{0,3}$", lowered[max(0, m.start() - 12):m.start()])):
+                                             _PHONE_WORD.search(lowered[max(0, m.start() - 12):m.start()])):
                 skipped.append(NonQuantity(m.start(), m.end(), m.group(), "phone number"))
                 taken.append((m.start(), m.end()))
                 # "1-866-305-HOPE (4673)": the digits of a vanity number in brackets after it
-                tail = re.match(r"\s?\((\d{3,5})\)", text[m.end():m.end() + 10])
+                tail = _rx(r"\s?\((\d{3,5})\)").match(text[m.end():m.end() + 10])
                 if tail and m.group().startswith("1-8"):
                     a, b = m.end() + tail.start(1), m.end() + tail.end(1)
                     skipped.append(NonQuantity(a, b, tail.group(1), "phone number"))
@@ -198,11 +202,11 @@ class Scanner:
                 continue
             # the second half of "117-103" or "2006/7" is whatever the first half was
             if isinstance(last, NonQuantity) and isinstance(res, Quantity) and last.reason != "footnote marker" and (
-                    re.fullmatch(r"[-–/]", text[last.end:res.start]) or
+                    _rx(r"[-–/]").fullmatch(text[last.end:res.start]) or
                     # a list of codes after "section": 2251, 2251A, 2252B, or 2260
                     last.reason.startswith(("section", "part of a name")) and res.unit == "count"
-                    and re.fullmatch(r"[A-Za-z]?,\s(?:or\s|and\s)?", text[last.end:res.start])
-                    and re.fullmatch(r"\d+", res.surface) and len(res.surface) == len(last.surface)):
+                    and _rx(r"[A-Za-z]?,\s(?:or\s|and\s)?").fullmatch(text[last.end:res.start])
+                    and _rx(r"\d+").fullmatch(res.surface) and len(res.surface) == len(last.surface)):
                 res = NonQuantity(res.start, res.end, res.surface, last.reason)
             (quantities if isinstance(res, Quantity) else skipped).append(res)
             taken.append((res.start, res.end))
@@ -240,76 +244,74 @@ class Scanner:
         next_ch = text[ne] if ne < len(text) else " "
         if prev_ch == "[" and next_ch == "]":
             return skip("footnote marker", ns - 1, ne + 1)
-        if re.match(r"[.\d]\d", text[ne:ne + 2]) or (next_ch == "." and re.match(r"\.\d", text[ne:ne + 2])):
+        if _rx(r"[.\d]\d").match(text[ne:ne + 2]) or (next_ch == "." and _rx(r"\.\d").match(text[ne:ne + 2])):
             return None
-        if prev_ch in "#§" or re.search(r"§\s*$", before):
+        if prev_ch in "#§" or _rx(r"§\s*$").search(before):
             return skip("section or identifier number")
-        if re.search(r"(https?://|www\.|@)\S*$", before) or re.match(r"[\w.-]*@", text[ns:ns + 40]):
+        if _rx(r"(https?://|www\.|@)\S*$").search(before) or _rx(r"[\w.-]*@").match(text[ns:ns + 40]):
             return skip("part of a URL or email address")
         has_suffix = any(m.group(g) for g in ("pct", "scale", "unit", "cursuf", "pence"))
         if (prev_ch.isalpha() or prev_ch == "_") and not glued_note:
-            word = re.search(r"([A-Z]?[a-z]+|[A-Z]+)$", before).group(1).lower()
+            word = _rx(r"([A-Z]?[a-z]+|[A-Z]+)$").search(before).group(1).lower()
             if word not in lex.glued_prefixes:
-                glued_footnote = re.fullmatch(r"\d{1,2}", num) and (not next_ch.isalnum()) and \
+                glued_footnote = _rx(r"\d{1,2}").fullmatch(num) and (not next_ch.isalnum()) and \
                     word.islower() and len(word) > 3
                 if glued_footnote and not m.group("pct"):
                     return skip("footnote marker (glued to a word)")
                 return skip("part of a name or code (letters before the digits)")
         if next_ch.isalpha() and not has_suffix:
-            rest = re.match(r"[A-Za-z]+", text[ne:]).group(0).lower()
-            if re.fullmatch(r"(st|nd|rd|th)", rest):
+            rest = _rx(r"[A-Za-z]+").match(text[ne:]).group(0).lower()
+            if _rx(r"(st|nd|rd|th)").fullmatch(rest):
                 return skip("ordinal")
             if len(rest) <= 2 or rest.isupper() or rest[0].isupper() and not _plural_noun(rest):
                 return skip("part of a name or code (letters after the digits)")
             # "20,000users": a word glued to the number; keep it
         if prev_ch == "-" and ns >= 2 and text[ns - 2].isalnum():
-            if re.search(r"[A-Za-z]-$", before) and not re.search(r"\b(?:" + "|".join(lex.glued_prefixes) + r")-$", low_before):
+            if _rx(r"[A-Za-z]-$").search(before) and not re.search(r"\b(?:" + "|".join(lex.glued_prefixes) + r")-$", low_before):
                 return skip("part of a name or code (e.g. COVID-19)")
-        if re.match(r"\s?°", after) or re.match(r"[′″'\"]\s?\d", after) and not table:
-            if not re.match(r"\s?°\s?[CF]\b", after):
+        if _rx(r"\s?°").match(after) or _rx(r"[′″'\"]\s?\d").match(after) and not table:
+            if not _rx(r"\s?°\s?[CF]\b").match(after):
                 return skip("coordinate or angle")
         # Section/legal references and identifiers: "18 U.S.C.", "Public Law 117-103"
-        if re.match(r"\s?U\.?S\.?C\b|\s?C\.?F\.?R\b", after):
+        if _rx(r"\s?U\.?S\.?C\b|\s?C\.?F\.?R\b").match(after):
             return skip("legal citation")
         # identifier words are short: look at the end of `before` only (\b still sees what precedes)
         if lex.identifier_before_rx.search(before, max(0, len(before) - 16)):
             return skip("section or identifier number")
-        if re.match(r"-\d", after) and re.search(r"\b(?:Law|Report|Act|No\.?|Bill|Order|Rule)\s$", before):
+        if _rx(r"-\d").match(after) and _rx(r"\b(?:Law|Report|Act|No\.?|Bill|Order|Rule)\s$").search(before):
             return skip("section or identifier number")
         # Phone numbers, extensions, short codes ("text SMILE to 81156")
-        if _is_phone(text, ns, ne, low_before) or re.search(r"\b(?:text|txt|sms)\b[^.;]{0,30}\bto\s$", low_before):
+        if _is_phone(text, ns, ne, low_before) or _rx(r"\b(?:text|txt|sms)\b[^.;]{0,30}\bto\s$").search(low_before):
             return skip("phone number or extension")
         # Times and dates
-        if re.match(r":\d\d", after) or re.search(r"\d:$", before) or _TIME_AFTER.match(low_after):
+        if _rx(r":\d\d").match(after) or _rx(r"\d:$").search(before) or _TIME_AFTER.match(low_after) and not m.group("cur"):
             return skip("time of day")
         # A number in a name: "Channel 4 News", "on Channel 4, Five and ..."
-        if not table and not has_suffix and re.fullmatch(r"\d{1,3}", num) and not m.group("cur") \
-                and _NAME_BEFORE.search(before) and _NAME_AFTER.match(after) \
-                and _NAME_BEFORE.search(before).group(1).lower() not in lex.qualifier_words \
-                and _NAME_BEFORE.search(before).group(1).lower() not in _NOT_NAME_WORDS:
+        if not table and not has_suffix and not m.group("cur") and _rx(r"\d{1,3}").fullmatch(num) \
+                and _in_name(before, after, lex):
             return skip("part of a name (a capitalised word before the digits)")
-        if re.match(r"/\d", after) and not m.group("pct") or re.search(r"\d/$", before):
-            if re.match(r"/7\b", after) and num == "24":
+        if _rx(r"/\d").match(after) and not m.group("pct") or _rx(r"\d/$").search(before):
+            if _rx(r"/7\b").match(after) and num == "24":
                 return skip("24/7 (not a quantity)")
-            if re.fullmatch(r"\d{1,4}", num):
+            if _rx(r"\d{1,4}").fullmatch(num):
                 if _fiscal_year(text, ns, ne):
                     return skip("year (fiscal year)")
                 return skip("date")
         if _is_date_context(lowered, ns, ne):
             return skip("date")
         # Enumerations and list numbers: "(1) the number of reports", "1. File is reviewed"
-        if re.fullmatch(r"\d{1,2}", num) and prev_ch == "(" and next_ch == ")" and not table:
+        if _rx(r"\d{1,2}").fullmatch(num) and prev_ch == "(" and next_ch == ")" and not table:
             return skip("list enumerator")
-        if re.fullmatch(r"\d{1,2}", num) and re.match(r"\.\s", after) and (ns == 0 or text[ns - 1] == "\n"):
+        if _rx(r"\d{1,2}").fullmatch(num) and _rx(r"\.\s").match(after) and (ns == 0 or text[ns - 1] == "\n"):
             return skip("list enumerator")
         # Versions "3.2.21.P", dotted numbers
-        if re.match(r"\.\d+\.", text[ns:ne + 3]) or re.match(r"\.[A-Z]\b", after):
+        if _rx(r"\.\d+\.").match(text[ns:ne + 3]) or _rx(r"\.[A-Z]\b").match(after):
             return skip("version or code")
 
         if prev_ch == "+" and not (m.group("pct") or m.group("cur") or m.group("scale")):
             return skip("signed code or offset (calling code, time zone)")
         value = _num_value(num)
-        digits_only = re.fullmatch(r"\d+", num) is not None
+        digits_only = _rx(r"\d+").fullmatch(num) is not None
         has_unit_after = any(m.group(g) for g in ("pct", "scale", "unit", "cursuf", "pence"))
         # Years
         if digits_only and len(num) == 4 and 1600 <= value <= 2100 and not m.group("cur") and not has_unit_after:
@@ -317,14 +319,14 @@ class Scanner:
                     r"\b(in|since|by|from|to|of|during|until|till|through|year|fy|cy|between|and|early|late|mid|"
                     + MONTHS + r")\s*[,.]?\s*$", low_before):
                 return skip("year")
-        if digits_only and len(num) == 4 and re.match(r"[-–/]\d{2}\b", after):
+        if digits_only and len(num) == 4 and _rx(r"[-–/]\d{2}\b").match(after):
             return skip("year (fiscal year)")
         # Ages and durations
-        if re.search(r"\b(aged?|ages)\s(?:between\s|from\s)?(?:\d+\s(?:to|and|-|–)\s)?$", low_before):
+        if _rx(r"\b(aged?|ages)\s(?:between\s|from\s)?(?:\d+\s(?:to|and|-|–)\s)?$").search(low_before):
             return skip("age")
-        if re.match(r"[-\s]?(year|month|week|day)s?[-\s]old", low_after) or re.match(r"-(?:year|month)-old", low_after):
+        if _rx(r"[-\s]?(year|month|week|day)s?[-\s]old").match(low_after) or _rx(r"-(?:year|month)-old").match(low_after):
             return skip("age")
-        unit_word = re.match(r"\s?(?:-\s?)?(hours?|days?|weeks?|months?|years?|decades?|minutes?|seconds?|quarters?)\b", low_after)
+        unit_word = _TIME_UNIT.match(low_after)
         if unit_word and not m.group("pct") and not m.group("cur"):
             if not re.search(lex.duration_measure_rx, lowered):
                 return skip("duration")
@@ -335,7 +337,7 @@ class Scanner:
         q_unit = "count"
         q_value = value
         flags: list[str] = []
-        negative = bool(m.group("neg")) and not re.search(r"\w$", before)
+        negative = bool(m.group("neg")) and not _rx(r"\w$").search(before)
         if table and prev_ch == "(" and next_ch == ")":
             negative = True  # accounting notation in tables: (0.4) is -0.4
         cur = (m.group("cur") or "").strip()
@@ -366,7 +368,7 @@ class Scanner:
             q_value = -q_value
         if not table and prev_ch == "(" and next_ch == ")" and q_unit == "count" and not m.group("scale"):
             # "(2)" in prose is an enumerator or a reference, "(32%)" was handled as percent
-            if re.fullmatch(r"\d{1,2}", num):
+            if _rx(r"\d{1,2}").fullmatch(num):
                 return skip("list enumerator")
         q = Quantity(start, end, text[start:end], q_value, unit=q_unit, flags=flags, negative=negative)
         if negative and m.group("neg"):
@@ -375,7 +377,7 @@ class Scanner:
 
     def _finish(self, q: Quantity, text: str, lowered: str) -> Quantity:
         self._qualify(q, text, lowered)
-        rate = re.match(r"\s?(per|a|an|each|every)\s(week|day|month|year|annum|hour)\b", lowered[q.end:q.end + 20])
+        rate = _rx(r"\s?(per|a|an|each|every)\s(week|day|month|year|annum|hour)\b").match(lowered[q.end:q.end + 20])
         if rate:
             q.rate = rate.group(0).strip()
         return q
@@ -400,17 +402,17 @@ class Scanner:
             return self._finish(q, text, lowered)
         if value < 2:
             return None  # "one" is almost always a pronoun or determiner
-        if re.match(r"[-\s]?(year|month|week|day)s?[-\s]old", after):
+        if _rx(r"[-\s]?(year|month|week|day)s?[-\s]old").match(after):
             return NonQuantity(m.start(), m.end(), m.group(), "age")
-        if re.match(r"\s?(-\s?)?(hours?|days?|weeks?|months?|years?|decades?|minutes?|seconds?|quarters?|times)\b", after):
+        if _rx(r"\s?(-\s?)?(hours?|days?|weeks?|months?|years?|decades?|minutes?|seconds?|quarters?|times)\b").match(after):
             return NonQuantity(m.start(), m.end(), m.group(), "duration or frequency")
-        if re.match(r"-(thirds?|quarters?|fifths?|halves)", after) or re.match(r"\s(thirds?|quarters?)\b", after):
+        if _rx(r"-(thirds?|quarters?|fifths?|halves)").match(after) or _rx(r"\s(thirds?|quarters?)\b").match(after):
             return NonQuantity(m.start(), m.end(), m.group(), "word fraction")
         # Counted things: "six international airports" (up to two modifiers then a plural noun)
-        noun = re.match(r"\s(?:[a-z-]+\s){0,2}?([a-z-]+s)\b", after)
+        noun = _rx(r"\s(?:[a-z-]+\s){0,2}?([a-z-]+s)\b").match(after)
         if not noun or noun.group(1) in self.lex.not_count_nouns:
             return NonQuantity(m.start(), m.end(), m.group(), "number word without a counted noun")
-        if re.search(r"\b(the|these|those|its|their|our|his|her)\s$", before):
+        if _rx(r"\b(the|these|those|its|their|our|his|her)\s$").search(before):
             return NonQuantity(m.start(), m.end(), m.group(), "number word used as a determiner")
         q = Quantity(m.start(), m.end(), m.group(), value)
         return self._finish(q, text, lowered)
@@ -423,14 +425,14 @@ class Scanner:
                 q.qualifier_span = (q.start - len(phrase), q.start)
                 break
         else:
-            glued = re.search(r"([A-Z]?[a-z]+)$", text[max(0, q.start - 20):q.start])
+            glued = _rx(r"([A-Z]?[a-z]+)$").search(text[max(0, q.start - 20):q.start])
             if glued and glued.group(1).lower() in self.lex.qualifier_words:
                 q.qualifier = self.lex.qualifier_words[glued.group(1).lower()]
         after = lowered[q.end:q.end + 20]
-        m = re.match(r"\+|\s?(or more|or greater|or over|and over|and above|plus)\b", after)
+        m = _rx(r"\+|\s?(or more|or greater|or over|and over|and above|plus)\b").match(after)
         if m and q.qualifier == "exact":
             q.qualifier = "over"
-        m = re.match(r"\s?(or less|or fewer|or under|and under|and below)\b", after)
+        m = _rx(r"\s?(or less|or fewer|or under|and under|and below)\b").match(after)
         if m and q.qualifier == "exact":
             q.qualifier = "under"
 
@@ -439,9 +441,9 @@ class Scanner:
         for i in range(len(qs) - 1):
             a, b = qs[i], qs[i + 1]
             between = text[a.end:b.start].lower()
-            if re.fullmatch(r"\s?(?:-|–|—|to|and)\s?", between):
+            if _rx(r"\s?(?:-|–|—|to|and)\s?").fullmatch(between):
                 before = text[max(0, a.start - 12):a.start].lower()
-                is_range = between.strip() in ("-", "–", "—") or re.search(r"(between|from)\s$", before) \
+                is_range = between.strip() in ("-", "–", "—") or _rx(r"(between|from)\s$").search(before) \
                     or between.strip() == "to"
                 if not is_range:
                     continue
@@ -451,8 +453,8 @@ class Scanner:
                 if b.unit == "count" and a.unit != "count":
                     b.unit = a.unit
                 # "$100 and $300 million": the scale written once applies to both
-                if a.value < b.value / 999 and re.search(r"(million|billion|bn|m)\b", b.surface.lower()) \
-                        and not re.search(r"(million|billion|thousand)", a.surface.lower()):
+                if a.value < b.value / 999 and _rx(r"(million|billion|bn|m)\b").search(b.surface.lower()) \
+                        and not _rx(r"(million|billion|thousand)").search(a.surface.lower()):
                     mult = b.value / _num_value(re.search(_NUMERAL, b.surface).group())
                     a.value *= mult
                 if a.qualifier != "exact" and b.qualifier == "exact":
@@ -498,7 +500,7 @@ def _plural_noun(word: str) -> bool:
 
 
 def _count_noun_follows(low_after: str, lex: Lexicon) -> bool:
-    m = re.match(r"\s(?:new\s|more\s|other\s|additional\s|extra\s)?([a-z]+)", low_after)
+    m = _rx(r"\s(?:new\s|more\s|other\s|additional\s|extra\s)?([a-z]+)").match(low_after)
     return bool(m) and m.group(1) in lex.count_nouns
 
 
@@ -508,6 +510,8 @@ def _time_unit(word: str) -> str:
             "decade": "decades", "minute": "minutes", "second": "seconds", "quarter": "quarters"}[word]
 
 
+_PHONE_WORD = re.compile(r"(tel|phone|fax|call)\W{0,3}$")
+_TIME_UNIT = re.compile(r"\s?(?:-\s?)?(hours?|days?|weeks?|months?|years?|decades?|minutes?|seconds?|quarters?)\b")
 _PLAIN = re.compile(r"\s*(?P<n>(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}|0)(?:\.\d+)?)(?P<pct>%)?\s*")
 _PHONE = re.compile(r"(?=[\d+(])(?:\b1-8\d\d-\d{0,3}-?[A-Z][A-Z0-9-]*|\b1-8\d\d-\d{3}-\d{4}\b"
                     r"|(?<![\d,.])(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,5}\)\s?)?\d{1,5}(?:[\s-]\d{2,6}){1,4}(?!\d|[,.]\d))")
@@ -523,24 +527,38 @@ _DATE_BEFORE = re.compile(rf"(?:{MONTHS})\.?\s?$", re.I)
 def _is_date_context(lowered: str, ns: int, ne: int) -> bool:
     """'7 May 1856', 'May 7, 2022', 'Dec. 31, 2021', '11th November 2012'."""
     num = lowered[ns:ne]
-    if not re.fullmatch(r"\d{1,2}", num):
+    if not _rx(r"\d{1,2}").fullmatch(num):
         return False
     after, before = lowered[ne:ne + 16], lowered[max(0, ns - 12):ns]
     if _DATE_AFTER.match(after):
         return True
-    if _DATE_BEFORE.search(before) and re.match(r"(?:st|nd|rd|th)?(,?\s\d{4}|(?!\w))", after):
+    if _DATE_BEFORE.search(before) and _rx(r"(?:st|nd|rd|th)?(,?\s\d{4}|(?!\w))").match(after):
         return True
     return False
 
 
 def _fiscal_year(text: str, ns: int, ne: int) -> bool:
     around = text[max(0, ns - 5):ne + 5]
-    return bool(re.search(r"(19|20)\d\d/\d{1,4}\b", around))
+    return bool(_rx(r"(19|20)\d\d/\d{1,4}\b").search(around))
 
 
 _TIME_AFTER = re.compile(r"\s?(?:o['’]clock\b|[ap]\.?m\b)|\s?(?:to|-|–)\s?\d{1,2}(?::\d\d)?\s?[ap]\.?m\b")
-_NAME_BEFORE = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z]{2,})\s$")
-_NAME_AFTER = re.compile(r"(?:\s[A-Z][a-z]|[,;:)’']|\s?$)")
+# "Channel 4 News", "on Channel 4, Five and ...": a capitalised word (not opening a sentence)
+# before the digits, and a name going on after them or a preposition before the name
+_NAME_BEFORE = re.compile(r"(?<![.!?:]\s)(?<!^)(?P<pre>\b[a-z]+\s)?\b(?P<word>[A-Z][a-z]{2,})\s$")
+_NAME_GOES_ON = re.compile(r"\s[A-Z][a-z]")
+_NAME_ENDS = re.compile(r"(?:[,;:)’']|\s?$)")
+_NAME_PREPOSITIONS = frozenset("on in at by from to the of via for with".split())
+
+
+def _in_name(before: str, after: str, lex) -> bool:
+    m = _NAME_BEFORE.search(before)
+    if m is None or m.group("word").lower() in lex.qualifier_words or m.group("word").lower() in _NOT_NAME_WORDS:
+        return False
+    if _NAME_GOES_ON.match(after):
+        return True
+    # "on Channel 4," but not a list of places and counts ("London 450, Leeds 120")
+    return bool(_NAME_ENDS.match(after)) and (m.group("pre") or "").strip() in _NAME_PREPOSITIONS
 _NOT_NAME_WORDS = frozenset("""in on at by for from to of and or but the only just all some top almost nearly about around
 over under more less than between after before since until during through within among per each every
 january february march april may june july august september october november december
@@ -549,15 +567,15 @@ jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 
 def _is_phone(text: str, ns: int, ne: int, low_before: str) -> bool:
     span = text[max(0, ns - 6):ne + 14]
-    if re.search(r"\b(?:ext|extension|tel|telephone|phone|fax|call)\.?:?\s*$", low_before[-14:]):
+    if _rx(r"\b(?:ext|extension|tel|telephone|phone|fax|call)\.?:?\s*$").search(low_before[-14:]):
         return True
-    if re.search(r"(?:\+\d{1,3}[\s-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}", text[max(0, ns - 8):ne + 14]):
+    if _rx(r"(?:\+\d{1,3}[\s-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}").search(text[max(0, ns - 8):ne + 14]):
         return True
-    if re.search(r"1-8\d\d-", text[max(0, ns - 6):ne + 5]) or re.match(r"-8\d\d-", text[ne:ne + 5]):
+    if _rx(r"1-8\d\d-").search(text[max(0, ns - 6):ne + 5]) or _rx(r"-8\d\d-").match(text[ne:ne + 5]):
         return True
-    if re.search(r"\b1-8\d\d-[A-Z0-9-]+", span):
+    if _rx(r"\b1-8\d\d-[A-Z0-9-]+").search(span):
         return True
-    if re.match(r"[\s-]\d{3,4}[\s-]\d{3,4}\b", text[ne:ne + 12]) and re.fullmatch(r"0\d{2,4}|\+?\d{1,3}", text[ns:ne]):
+    if _rx(r"[\s-]\d{3,4}[\s-]\d{3,4}\b").match(text[ne:ne + 12]) and _rx(r"0\d{2,4}|\+?\d{1,3}").fullmatch(text[ns:ne]):
         return True
     if text[ns:ne].startswith("0") and len(text[ns:ne]) >= 4 and "," not in text[ns:ne] and "." not in text[ns:ne]:
         return True

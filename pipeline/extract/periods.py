@@ -34,7 +34,8 @@ _DATE_RX = re.compile(rf"(?=[jfmasond\d])(?P<a>{_DATE})", re.I)  # (?=...): fail
 _SINCE_BARE = re.compile(r"\bsince\b(?P<a>)", re.I)
 PATTERNS = [
     ("range", re.compile(rf"\b(?:between|from)\s(?P<a>{_POINT})\s(?:and|to|through|until|-|–)\s(?P<b>{_POINT})", re.I)),
-    ("range", re.compile(rf"(?=[jfmasond\d])(?<![\w/])(?P<a>{_DATE}|{_YEAR})\s?(?:-|–|to|through)\s?(?P<b>{_DATE}|{_YEAR})(?![\w/])", re.I)),
+    ("range", re.compile(rf"(?=[jfmasond\d])(?<![\w/])(?P<a>{_DATE}|{_YEAR})\s?(?:-|–|to|through)\s?"
+                         rf"(?P<b>{_DATE}|{_YEAR})(?![\w/])", re.I)),
     ("as_of", re.compile(rf"\b(?:as (?:of|at)|at the end of|by the end of|up to and including|to the end of)\s(?P<a>{_POINT})", re.I)),
     ("year_to", re.compile(rf"\b(?:the\s)?year (?:to|ending|ended)\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})", re.I)),
     ("year_to", re.compile(rf"\bthe\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})\s(?:year|quarter)\b", re.I)),
