@@ -139,3 +139,19 @@ def test_a_page_that_declares_itself_an_article_is_dated_by_its_metadata(extract
     assert article["1,250"].period_end == date(2024, 5, 2) and article["1,250"].period_inferred
     page = extract(head.format("") + body, name="b.html")
     assert page["1,250"].period_end is None  # a dated page is not a dated report of its figures
+
+
+def test_a_news_page_with_a_byline(extract):
+    page = """<html><body><nav><a href="/">Home</a></nav><article>
+<h1>Thousands evacuated as river bursts its banks</h1>
+<p>By Jane Smith<br>Sunday 12 March 2023</p>
+<p>More than 1,200 people were evacuated on Sunday after the river rose 2.3 metres overnight.</p>
+<p>Last year, floods damaged 4,500 homes. In January, 300 homes were flooded.</p>
+<p>Rainfall was 40% above the 1991-2020 average, the Met Office said.</p>
+</article></body></html>"""
+    obs = extract(page, name="flood.html")
+    assert obs["1,200"].period_end == date(2023, 3, 12) and obs["1,200"].period_type == "as_reported"
+    assert "river rose" in obs["2.3 metres"].metric_label and "river" not in obs["1,200"].metric_label
+    assert obs["4,500"].period_end.year == 2022
+    assert (obs["300"].period_start, obs["300"].period_end) == (date(2023, 1, 1), date(2023, 1, 31))
+    assert obs["40%"].period_end == date(2023, 3, 12)  # 1991-2020 is the baseline, not the period

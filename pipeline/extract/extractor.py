@@ -25,7 +25,7 @@ from .rules import RuleSet, load_rules
 PROSE = ("paragraph", "list_item", "heading", "caption")
 GENERIC_RULE = {"count": "generic.count.v1", "percent": "generic.percent.v1", "ratio": "generic.ratio.v1"}
 _CLAUSE_SEP = re.compile(r";|:(?=\s)|,(?=\s)|\(|\bwhile\b|\bwhereas\b|\bbut\b|\bvs\.?|\bversus\b|"
-                         r"(?P<soft>\band\b|\bwith\b)|—|–(?=\s)", re.I)
+                         r"(?P<soft>\b(?:and|with|after|before|because|although|though|when)\b)|—|–(?=\s)", re.I)
 _BRACKET_OPEN = re.compile(r"\s?\(\s?(?:or\s|about\s|around\s|c\.\s?)?")
 _WORDS_THEN_BRACKET = re.compile(r"(?:\s[a-z][\w-]*){1,3}\s\(\s?")  # "20,235 people (0.5%) reported"
 _BRACKET_CLOSE = re.compile(r"\s?\)")
@@ -671,8 +671,8 @@ def _clauses(text: str, qs: list[Quantity], mentions: list[Mention] = ()) -> lis
     starts = [x.start for x in qs]
 
     def brings_figure(p: int) -> bool:
-        # "and" and "with" end a clause only where they bring in another figure ("and 893 (80%)
-        # were", "with 20% of"), not in "living with HIV" or "improve and modernise"
+        # "and", "with", "after"... end a clause only where they bring in another figure ("and 893
+        # (80%) were", "with 20% of", "after the river rose 2.3 metres"), not in "living with HIV"
         b = bisect_right(bounds, p)
         limit = bounds[b] if b < len(bounds) else len(text)
         i = bisect_right(starts, p)

@@ -28,7 +28,10 @@ FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3, "⅕
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?<![\w.])\.\d+)"
+# thousands grouped by commas ("21,751,085") or, as WHO and UN texts write them, by spaces
+# ("630 000", "1 300 000": groups of exactly three digits after the first)
+_DIGITS = (r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d,.])\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,]|\.\d)(?:\.\d+)?"
+           r"|\d+(?:\.\d+)?|(?<![\w.])\.\d+)")
 _FRAC = "[½¼¾⅓⅔⅕⅛]"
 _NUMERAL = rf"(?:{_DIGITS}{_FRAC}?|{_FRAC})"
 
@@ -57,12 +60,16 @@ class NonQuantity:
     reason: str
 
 
+_SPACE_GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+")
+_GROUPING = re.compile(r"[, \u00a0\u2009\u202f]")
+
+
 def _num_value(s: str) -> float:
     frac = 0.0
     if s and s[-1] in FRACTIONS:
         frac = FRACTIONS[s[-1]]
         s = s[:-1]
-    return (float(s.replace(",", "")) if s else 0.0) + frac
+    return (float(_GROUPING.sub("", s)) if s else 0.0) + frac
 
 
 class Scanner:
@@ -170,9 +177,11 @@ class Scanner:
         # Phone numbers: digit groups with separators ("01677 460168", "1-800-843-5678")
         windows = digit_windows(text)
         for m in finditer_in(_PHONE, text, windows):
-            if free(m.start(), m.end()) and (sum(ch.isdigit() for ch in m.group()) >= 9 or
-                                             m.group().startswith(("0", "+", "1-8", "(")) or
-                                             _PHONE_WORD.search(lowered[max(0, m.start() - 12):m.start()])):
+            phone_word = _PHONE_WORD.search(lowered[max(0, m.start() - 12):m.start()])
+            # "100 000 000" is a figure grouped by spaces unless a phone is named before it
+            grouped = _SPACE_GROUPED.fullmatch(m.group()) and not m.group().startswith("0")
+            if free(m.start(), m.end()) and (phone_word or not grouped and (
+                    sum(ch.isdigit() for ch in m.group()) >= 9 or m.group().startswith(("0", "+", "1-8", "(")))):
                 skipped.append(NonQuantity(m.start(), m.end(), m.group(), "phone number"))
                 taken.append((m.start(), m.end()))
                 # "1-866-305-HOPE (4673)": the digits of a vanity number in brackets after it

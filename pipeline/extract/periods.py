@@ -61,9 +61,10 @@ PATTERNS = [
     # a month without its year ("in August", "From April"): the one nearest the reference date
     ("month", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Ff]rom|[Dd]uring|[Bb]y|[Uu]ntil|[Tt]hrough|[Ll]ast|[Tt]his|[Ee]arly|[Ll]ate)\s"
                          r"(?P<m>January|February|March|April|May|June|July|August|September|October|November|"
-                         r"December)\b(?![\s,]*\d)")),
+                         r"December)\b(?!,?\s\d{1,2}\b|[\s,]*\d{4})")),
 ]
 _ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+_BASELINE = re.compile(r"\s(?:average|mean|baseline|norm|levels?|figures?)\b", re.I)
 _CHANGE = re.compile(r"\b(increas\w*|decreas\w*|ris(?:e|es|ing)|rose|fell|fall\w*|grew|grow\w*|up|down|"
                      r"drop\w*|declin\w*|jump\w*|doubl\w*|trebl\w*|tripl\w*|chang\w*|higher|lower|more|less|"
                      r"%|per ?cent)\b|%")
@@ -256,10 +257,15 @@ def _find_mentions(text: str, fiscal_end_month: int | None) -> list[Mention]:
             taken.append((a, b))
     found.sort(key=lambda x: x.start)
     for men in found:
-        if men.kind != "point":
+        if men.kind not in ("point", "range"):
             continue
         before = text[max(0, men.start - 60):men.start].lower()
         before = re.split(r"[.!?]\s", before)[-1]  # within the sentence
+        if _BASELINE.match(text, men.end) and re.search(r"\b(?:above|below|than|to|with|over)\s(?:the\s|its\s)?$", before):
+            men.role = "base"  # "40% above the 1991-2020 average", "close to the 2019 level"
+            continue
+        if men.kind == "range":
+            continue
         if re.search(r"\b(?:beyond|after)\s(?:the\s)?$", before):
             men.role = "after"  # "Beyond 1999/2000 the balance rises": the years after it
             continue
