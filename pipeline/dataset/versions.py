@@ -212,11 +212,13 @@ def write_run(opts, progress):
             (tmp / FILES["skipped"]).write_text(to_csv(skipped, SKIPPED_COLUMNS), encoding="utf-8")
             (tmp / "datapackage.json").write_text(datapackage(version, FILES), encoding="utf-8")
             (tmp / "run.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
-            # the report reads the files just written, one row at a time: free the run's copies first
-            del observations, facts, conflicts, skipped, results
+            # the report reads the files just written, one row at a time: free the run's copies
+            # first (but the facts, which it would read back whole)
+            del observations, conflicts, skipped, results
             from ..report import write_version_report
             write_version_report(tmp / "report.html", tmp, raw_dir=raw, previous=out / prev if prev else None,
-                                 changes=changes)
+                                 changes=changes, facts=facts)
+            del facts
             _checkpoint("written")
             dest = publish(tmp, out, version)
         except BaseException:

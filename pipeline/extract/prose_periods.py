@@ -134,7 +134,7 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
     tight = [(m, p) for m, p in own if m.start >= q.end and p is not None and m.kind != "since"
              and re.fullmatch(r"\s*(?:in|during|for|by|as of|as at|at)?\s*", text[q.end:m.start], re.I)]
     if tight:
-        return pair(text, q, qi, qs, tight[0][1]), tight[0][1].inferred
+        return _pair(text, q, qi, qs, tight[0][1]), tight[0][1].inferred
     # "since ..." in the figure's clause, or opening the sentence before it, makes it cumulative
     since = next(((m, p) for m, p in own if m.kind == "since"), None)
     if since is None:
@@ -152,12 +152,12 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
         after_next = [p for m, p in resolved if m.start >= qs[qi + 1].end and p is not None and p.type == "range"
                       and re.fullmatch(r"\s*(?:between|over|from|during|in)?\s*", text[qs[qi + 1].end:m.start], re.I)]
         if after_next:
-            return pair(text, q, qi, qs, after_next[0]), after_next[0].inferred
+            return _pair(text, q, qi, qs, after_next[0]), after_next[0].inferred
         # "From April, the limit rises from £135 to £175": £135 holds until April
         lead = next(((m, p) for m, p in resolved if m.start < 20 and p is not None and p.start), None)
         if lead is not None and _FROM_WHEN.match(text):
             if lead[1].type == "range":  # "From 2010 to 2020, reports rose from 5 to 10"
-                return pair(text, q, qi, qs, lead[1]), lead[1].inferred
+                return _pair(text, q, qi, qs, lead[1]), lead[1].inferred
             return Period(None, lead[1].start - timedelta(days=1), "point"), False
     # "during the review period": the span the sentence's own years mark out (for the
     # "from" figure of "from 32 to 107 during the same period", in the "to" figure's clause)
@@ -169,11 +169,11 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
         dated = [p for m, p in resolved if p is not None and m.kind != "since"]
         if len(dated) >= 2:
             span = Period(min(p.start for p in dated if p.start), max(p.end for p in dated), "range")
-            return pair(text, q, qi, qs, span), False
+            return _pair(text, q, qi, qs, span), False
         if carry is not None:
             return carry, carry.inferred
         if ctx.last_range is not None and not dated and same:
-            return pair(text, q, qi, qs, ctx.last_range), False
+            return _pair(text, q, qi, qs, ctx.last_range), False
     # "went up by 23 percent from 2,278 in 2004 to 2,807 in 2005": a change over the span
     # the dates after it mark out
     if q.unit == "percent" and _CHANGE_BY.search(text[max(0, q.start - 30):q.start]):
@@ -187,14 +187,14 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
         gap = text[q.end:m.start]
         if len(gap) <= 3 or len(gap) <= 12 and not re.search(r"\b(from|than|since|on)\b", gap) or len(gap) <= 60 and re.search(
                 r"\b(in|during|for|by|as of|as at|of|to|at|through|between|from)\s*(?:the\s)?$", gap.lower() + " "):
-            return pair(text, q, qi, qs, p), p.inferred
+            return _pair(text, q, qi, qs, p), p.inferred
     preceding = [(m, p) for m, p in wide if m.end <= q.start and p is not None]
     if preceding:
         p = preceding[-1][1]
-        return pair(text, q, qi, qs, p), p.inferred
+        return _pair(text, q, qi, qs, p), p.inferred
     if following:
         p = following[0][1]
-        return pair(text, q, qi, qs, p), p.inferred
+        return _pair(text, q, qi, qs, p), p.inferred
     # "from 80 years to 85 years in 2050": the starting figure is not at the end's date
     if starts_change:
         return (carry, carry.inferred) if carry else _reported(ctx, text, resolved)
@@ -209,13 +209,13 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
     lead = [(m, p) for m, p in resolved if m.start < 25 and p is not None and m.kind != "since"]
     if lead:
         p = lead[0][1]
-        return pair(text, q, qi, qs, p), p.inferred
+        return _pair(text, q, qi, qs, p), p.inferred
     # (not one in a clause about a person: "said Dr X, who two years ago helped ...")
     periods = {p for m, p in resolved if p is not None and m.kind != "since"
                and not _ABOUT_PERSON.search(text[max(0, m.start - 60):m.start])}
     if len(periods) == 1:
         p = next(iter(periods))
-        return pair(text, q, qi, qs, p), p.inferred
+        return _pair(text, q, qi, qs, p), p.inferred
     if carry is not None:
         return carry, carry.inferred
     sec = ctx.section_period()
@@ -226,6 +226,7 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
         return Period(ctx.forecast.start, ctx.forecast.end, "range", inferred=True), True
     return _reported(ctx, text, resolved)
 
+
 def _reported(ctx: Context, text: str, resolved: list[tuple[Mention, Period | None]]):
     """A figure a dated news item states without a period of its own is as of the item's
     date ("63,500 adults are living with HIV", "the campaign has cost £4 million"), marked
@@ -235,7 +236,8 @@ def _reported(ctx: Context, text: str, resolved: list[tuple[Mention, Period | No
         return None, False
     return Period(None, day, "as_reported", inferred=True), True
 
-def pair(text: str, q: Quantity, qi: int, qs: list[Quantity], p: Period) -> Period:
+
+def _pair(text: str, q: Quantity, qi: int, qs: list[Quantity], p: Period) -> Period:
     """'from 35% to 33%' over a range: the first figure is its start, the second its end."""
     if p.type != "range" or not p.start or not p.end or p.start.year == p.end.year:
         return as_year(p)

@@ -14,16 +14,18 @@ def render_version(version_dir: Path, raw_dir: Path | None = None, previous: Pat
 
 
 def write_version_report(target: Path, version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None,
-                         changes=None) -> Path:
-    """Write the report of a version folder to `target`, streamed (a large page is never held twice)."""
-    write_atomic(target, _chunks(version_dir, raw_dir, previous, changes))
+                         changes=None, facts=None) -> Path:
+    """Write the report of a version folder to `target`, streamed (a large page is never held
+    twice). `facts`: the version's facts when the caller has them (else read from facts.csv)."""
+    write_atomic(target, _chunks(version_dir, raw_dir, previous, changes, facts))
     return target
 
 
-def _chunks(version_dir, raw_dir, previous, changes):
+def _chunks(version_dir, raw_dir, previous, changes, facts=None):
     from .render import render
 
-    return render(Path(version_dir), raw_dir=Path(raw_dir) if raw_dir else None, previous=previous, changes=changes)
+    return render(Path(version_dir), raw_dir=Path(raw_dir) if raw_dir else None, previous=previous, changes=changes,
+                  facts=facts)
 
 
 def write_report(out_dir, version: str | None = None, out_file=None, raw_dir=None) -> Path:

@@ -67,11 +67,13 @@ def _series(facts: list[Fact]) -> list[dict]:
     return out
 
 
-def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None, changes=None):
+def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None, changes=None, facts=None):
     """The report of a version folder, as chunks of HTML. Observations, conflicts and skipped
-    numbers are read as plain rows, one at a time, straight into the page's data."""
+    numbers are read as plain rows, one at a time, straight into the page's data; the facts
+    are read from facts.csv unless given."""
     run = json.loads((version_dir / "run.json").read_text())
-    facts = read_csv(version_dir / "facts.csv", Fact)
+    if facts is None:
+        facts = read_csv(version_dir / "facts.csv", Fact)
     if changes is None:
         prev_facts = read_csv(previous / "facts.csv", Fact) if previous and (previous / "facts.csv").exists() else None
         changes = diff_facts(prev_facts, facts) if prev_facts is not None else []
