@@ -76,6 +76,12 @@ def test_report_command_writes_anywhere(scenario, tmp_path):
     r = facts("report", "v0001", "--dir", scenario["out"], "--out", tmp_path / "r.html", "--raw", scenario["raw"])
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "r.html").stat().st_size > 10_000
+    # `facts run` hands the report its facts from memory: the page is the one facts.csv gives
+    for version in ("v0001", "v0002"):
+        r = facts("report", version, "--dir", scenario["out"], "--out", tmp_path / f"{version}.html",
+                  "--raw", scenario["raw"])
+        assert r.returncode == 0, r.stderr
+        assert (tmp_path / f"{version}.html").read_bytes() == (scenario["out"] / version / "report.html").read_bytes()
 
 
 def test_browser_filter_open_fact_and_conflict(scenario, browser):
