@@ -119,9 +119,9 @@ class Extractor:
         markers = [(m.start, m.end) for m in doc.markers]
         # each block is scanned whole, so every number sees its full left and right context; only
         # blocks with figures go through spaCy (the others cannot set a period either)
-        scans = {i: self.scanner.scan(b.text, markers=[(x - b.start, y - b.start) for x, y in markers
-                                                       if b.start <= x < b.end])
-                 for i, b in enumerate(blocks) if b.kind in PROSE and _may_have_figure(b.text)}
+        prose_markers = {i: [(x - b.start, y - b.start) for x, y in markers if b.start <= x < b.end]
+                         for i, b in enumerate(blocks) if b.kind in PROSE and _may_have_figure(b.text)}
+        scans = {i: self.scanner.scan(blocks[i].text, markers=m) for i, m in prose_markers.items()}
         with_figures = [i for i, (qs, _) in scans.items() if qs]
         spacy_docs = dict(zip(with_figures, self.nlp.pipe((blocks[i].text for i in with_figures), batch_size=64)))
         dateline_blocks: set[int] = set()
@@ -158,7 +158,7 @@ class Extractor:
             intro = None
             if block.kind == "list_item" and list_intro is not None:
                 intro = list_intro
-            obs, sk = self._prose(ctx, block, spacy_docs.get(i), scans[i], markers,
+            obs, sk = self._prose(ctx, block, spacy_docs.get(i), scans[i], prose_markers[i],
                                   lead=lead_pending and block.kind != "heading", intro=intro)
             if block.kind == "paragraph":
                 list_intro = self._intro_period(ctx, block) if block.text.rstrip().endswith(":") else None
@@ -214,14 +214,14 @@ class Extractor:
             p = ctx.last_range
         return p
 
-    def _prose(self, ctx: Context, block: Block, sdoc, scan, markers, lead: bool, intro: Period | None = None):
+    def _prose(self, ctx: Context, block: Block, sdoc, scan, block_markers, lead: bool, intro: Period | None = None):
         """Observations and skipped numbers of a prose block; `sdoc` is its spaCy Doc, None when
-        `scan` found no figures (then the block only tells its section about periods)."""
+        `scan` found no figures (then the block only tells its section about periods);
+        `block_markers` are its footnote marks, relative to the block."""
         doc = ctx.doc
         out: list[Observation] = []
         skipped: list[Skipped] = []
         text_all = block.text
-        block_markers = [(a - block.start, b - block.start) for a, b in markers if block.start <= a < block.end]
         all_q, all_skips = scan
         all_mentions = find_mentions(text_all, ctx.fiscal_end_month)
         for sk in all_skips:
@@ -247,13 +247,9 @@ class Extractor:
             skips = [sk for sk in all_skips if s0 <= sk.start < s1]
             sent_markers = [(a - s0, b - s0) for a, b in block_markers if s0 <= a < s1]
             sent_period = single_period(mentions)
-            if ctx.forecast is None and FORECAST_SPAN.search(text):
-                ctx.forecast = forecast_period(ctx, FORECAST_SPAN.search(text))
-            if lead and si == 0 and sent_period is not None and ctx.sections and ctx.sections[-1].period is None \
-                    and not quantities and DATA_WORDS.search(text):
-                # a section's lead sentence about its figures ("The figures below are for 2021")
-                # sets the section's period; one that reports figures governs its paragraph only
-                ctx.sections[-1].period = as_year(sent_period)
+            _note_forecast(ctx, text)
+            if lead and si == 0 and not quantities:
+                _lead_period(ctx, text, mentions)
             if not quantities:
                 if carries(text, mentions, sent_period):
                     carry = sent_period
@@ -319,13 +315,10 @@ class Extractor:
     def _context_of(ctx: Context, text: str, mentions: list[Mention], lead: bool) -> None:
         """What a block without figures tells: the forecast period it announces, the section's
         period if it leads the section ("The figures below are for 2021"), the span it states."""
-        if ctx.forecast is None and FORECAST_SPAN.search(text):
-            ctx.forecast = forecast_period(ctx, FORECAST_SPAN.search(text))
-        if lead and ctx.sections and ctx.sections[-1].period is None:
+        _note_forecast(ctx, text)
+        if lead:
             first = _FIRST_SENTENCE.match(text).group()
-            period = single_period([m for m in mentions if m.start < len(first)])
-            if period is not None and DATA_WORDS.search(first):
-                ctx.sections[-1].period = as_year(period)
+            _lead_period(ctx, first, [m for m in mentions if m.start < len(first)])
         _remember_range(ctx, mentions)
 
     def _prose_metric(self, ctx, sent, hits, q: Quantity, clause, text, blanks, subject, prev, prev_q, period):
@@ -607,6 +600,21 @@ def _without(text: str, qs: list[Quantity]) -> str:
 def _shift(q: Quantity, by: int) -> Quantity:
     span = (q.qualifier_span[0] - by, q.qualifier_span[1] - by) if q.qualifier_span else None
     return replace(q, start=q.start - by, end=q.end - by, qualifier_span=span)
+
+
+def _note_forecast(ctx: Context, text: str) -> None:
+    """The forecast period a sentence announces ("the outlook for the next three years")."""
+    m = FORECAST_SPAN.search(text) if ctx.forecast is None else None
+    if m is not None:
+        ctx.forecast = forecast_period(ctx, m)
+
+
+def _lead_period(ctx: Context, sentence: str, mentions: list[Mention]) -> None:
+    """A section's lead sentence about its figures ("The figures below are for 2021") sets the
+    section's period; one that reports figures governs its paragraph only."""
+    period = single_period(mentions)
+    if period is not None and ctx.sections and ctx.sections[-1].period is None and DATA_WORDS.search(sentence):
+        ctx.sections[-1].period = as_year(period)
 
 
 def _remember_range(ctx: Context, mentions: list[Mention]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from datetime import date
 
-from .numbers import digit_windows, finditer_in
+from .numbers import WORD_NUMBERS, digit_windows, finditer_in
 
 MONTH_NAMES = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTH_NAMES.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -81,8 +81,6 @@ _TRIGGERS = {"as_of": ("as of", "as at", "end of", "up to and including"), "year
 RELATIVE_KINDS = ("relative", "last_n", "ago", "next_n", "nth_year", "month", "following_n")
 _ANY_TRIGGER = re.compile("|".join(re.escape(t) for kind in RELATIVE_KINDS + ("since",) for t in _TRIGGERS[kind]))
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.I)
-WORD_N = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-           "nine": 9, "ten": 10, "twenty": 20, "thirty": 30}
 
 
 @dataclass(frozen=True)
@@ -310,7 +308,7 @@ def _mention(kind, m, text, fem) -> Mention | None:
         if kind == "next_n" and not m.group("next") and not _FUTURE.search(text[max(0, m.start() - 100):m.start()]):
             return None  # "rose 13% over three years" looks back, "will total 13% over three years" ahead
         n = m.group("n").lower()
-        n = 1 if n == "a" else int(n) if n.isdigit() else WORD_N[n]
+        n = 1 if n == "a" else int(n) if n.isdigit() else WORD_NUMBERS[n]
         return Mention(m.start(), m.end(), kind, None, f"{n} {m.group('u').lower().rstrip('s')}s")
     if kind == "nth_year":
         if not _FUTURE.search(text):

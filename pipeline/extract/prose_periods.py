@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..models import Document
-from .numbers import Quantity
-from .periods import (RELATIVE_KINDS, WORD_N, Mention, Period, as_year, cumulative, month_end,
+from .numbers import WORD_NUMBERS, Quantity
+from .periods import (RELATIVE_KINDS, Mention, Period, as_year, cumulative, month_end,
                       resolve_relative)
 
 DATA_WORDS = re.compile(r"\b(data|figures|statistics|snapshot|chart|table|numbers|totals?)\b", re.I)
@@ -302,7 +302,7 @@ def forecast_period(ctx: Context, m: re.Match) -> Period | None:
     ref = ctx.section_reference()
     if ref is None:
         return None
-    n = int(m.group("n")) if m.group("n").isdigit() else WORD_N[m.group("n").lower()]
+    n = int(m.group("n")) if m.group("n").isdigit() else WORD_NUMBERS[m.group("n").lower()]
     fem = ctx.year_end_month or 12
     year_end = date(ref.year if ref.month <= fem else ref.year + 1, fem, 1)
     return Period(ref, month_end(year_end.year + n, fem), "range", inferred=True)
