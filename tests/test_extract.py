@@ -102,3 +102,34 @@ def test_words_in_a_table_cell_are_its_breakdown(ingested, extractor):
     obs = extractor.extract(doc).observations
     [european] = [o for o in obs if o.kind == "table" and o.surface == "70.2%"]
     assert "European" in european.dimensions and european.unit == "percent"
+
+
+def test_token_patterns_skipped_only_where_they_cannot_match(extractor, corpus_texts):
+    """The rule matcher runs a token pattern only on sentences holding the words it requires;
+    on every corpus sentence (and ones made to match) it finds what running them all finds."""
+    from spacy.matcher import Matcher
+
+    from pipeline.extract.nlp import FIELDS, RuleHit, required_words
+
+    assert required_words([{"LOWER": "a"}, {"OP": "?"}, {"LOWER": {"IN": ["b", "C"]}, "OP": "+"},
+                           {"OP": "!", "LOWER": "d"}, {"IS_PUNCT": True}, {"ORTH": "E", "OP": "{2}"}]) == \
+        [frozenset({"a"}), frozenset({"b", "c"}), frozenset({"e"})]
+    nlp, rules = extractor.nlp, extractor.rules
+    every = Matcher(nlp.vocab)
+    for ri, rule in enumerate(rules.metric_rules):
+        for field in FIELDS:
+            tokens = [p.tokens for p in getattr(rule, field) if p.tokens]
+            if tokens:
+                every.add(f"{ri}:{field}", tokens)
+    made = ["NCMEC reviewed more than 1 million images and videos.", "In 2022, 2,000 children were identified.",
+            "It received 5,000 requests from law enforcement.", "NGOs added 2 million hashes."]
+    keys, matched = extractor.matcher.keys, 0
+    for doc in nlp.pipe(made + [t for t in corpus_texts if any(c.isdigit() for c in t)]):
+        for sent in doc.sents:
+            # the PhraseMatcher counts a span's tokens from the doc's start, the Matcher from the span's
+            phrases = [RuleHit(*keys[k], doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
+                       for k, s, e in extractor.matcher.phrases(sent)]
+            tokens = [RuleHit(*keys[k], sent[s].idx, sent[e - 1].idx + len(sent[e - 1])) for k, s, e in every(sent)]
+            assert sorted(extractor.matcher(sent)) == sorted(phrases + tokens), sent.text
+            matched += bool(tokens)
+    assert matched >= len(made)

@@ -94,6 +94,13 @@ def test_table_brackets_are_negative(scan):
     assert one(scan, "(5,699)", table=True).value == -5699
 
 
+@pytest.mark.parametrize("text", ["ranked fourth in the world", "tens of millions of reports", "the seventh best",
+                                  "a tennis court", "hundreds of cases"])
+def test_number_words_inside_longer_words_are_not_numbers(scan, text):
+    qs, skipped = scan(text)
+    assert not qs and not skipped, ([q.surface for q in qs], [s.surface for s in skipped])
+
+
 @pytest.mark.parametrize("text, reason", [
     ("In 2021, nothing", "year"),
     ("call 1-877-446-2632, ext 6702", "phone"),
@@ -168,12 +175,12 @@ def test_plain_cell_shortcut_agrees_with_full_scan(scanner, n, pct, pad, table):
 
 
 def test_windowed_patterns_find_what_whole_text_scans_find(scanner, corpus_texts):
-    """Running the numeral and phone patterns only near digits, and the ratio pattern only near
-    "in" / "out of", changes nothing, on real text."""
-    from pipeline.extract.numbers import _IN_OUT_OF, _PHONE, digit_windows, finditer_in
+    """Running the numeral, phone and footnote patterns only near digits, and the ratio pattern
+    only near "in" / "out of", changes nothing, on real text."""
+    from pipeline.extract.numbers import _GLUED_NOTE, _IN_OUT_OF, _NOTE_NUMBER, _PHONE, digit_windows, finditer_in
     for text in corpus_texts:
         windows = digit_windows(text)
-        for rx in (scanner.rx, _PHONE):
+        for rx in (scanner.rx, _PHONE, _NOTE_NUMBER, _GLUED_NOTE):
             assert [m.span() for m in finditer_in(rx, text, windows)] == [m.span() for m in rx.finditer(text)]
         near_in = digit_windows(text.lower(), _IN_OUT_OF, before=16, after=40)
         spans = [m.span() for m in finditer_in(scanner.ratio_rx, text, near_in)]

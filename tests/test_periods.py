@@ -60,11 +60,14 @@ def test_relative_periods_resolve_against_the_reference():
 
 
 def test_dated_patterns_near_years_find_what_whole_text_scans_find(corpus_texts):
-    """Period patterns run only near a year; on real text that finds the same spans."""
+    """Period patterns run only near a year, and only on texts holding a string they need; on
+    real text that finds the same spans."""
     from pipeline.extract.numbers import digit_windows, finditer_in
     from pipeline.extract.periods import _SINCE_BARE, _YEARISH, NEAR, PATTERNS, RELATIVE_KINDS, WIDE
     for text in corpus_texts:
-        for kind, rx in PATTERNS:
+        for kind, rx, needs in PATTERNS:
+            for m in rx.finditer(text):
+                assert needs is None or any(t in m.group().lower() for t in needs), (kind, m.group())
             if kind in RELATIVE_KINDS or rx is _SINCE_BARE:
                 continue
             windows = digit_windows(text, _YEARISH, *(WIDE if kind == "since" else NEAR))

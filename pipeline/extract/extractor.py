@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from ..models import Block, Document, Observation, Skipped
@@ -242,8 +242,8 @@ class Extractor:
             s0, s1 = sent.start_char, sent.end_char
             text = text_all[s0:s1]
             abs0 = block.start + s0
-            quantities = [_shift(q, s0) for q in all_q if s0 <= q.start < s1]
-            mentions = [replace(m, start=m.start - s0, end=m.end - s0) for m in all_mentions if s0 <= m.start < s1]
+            quantities = [q.shifted(s0) for q in all_q if s0 <= q.start < s1]
+            mentions = [m.shifted(s0) for m in all_mentions if s0 <= m.start < s1]
             skips = [sk for sk in all_skips if s0 <= sk.start < s1]
             sent_markers = [(a - s0, b - s0) for a, b in block_markers if s0 <= a < s1]
             sent_period = single_period(mentions)
@@ -271,6 +271,7 @@ class Extractor:
                 [q.qualifier_span for q in quantities if q.qualifier_span] + sent_markers + \
                 [(sk.start - s0, sk.end - s0) for sk in skips]
             last_currency = None
+            quote = _norm(text)
             for qi, q in enumerate(quantities):
                 clause = clauses[qi]
                 period, ptype_inferred = prose_period(ctx, text, q, qi, quantities, mentions, clause, sent_carry)
@@ -297,7 +298,7 @@ class Extractor:
                         or quantities[qi - 1].unit == q.unit and _SHARES_QUALIFIER.fullmatch(
                             text[quantities[qi - 1].end:q.start])):
                     qualifier = quantities[qi - 1].qualifier
-                obs = self._obs(ctx, abs0 + q.start, abs0 + q.end, _norm(text), q, unit, qualifier, rule, label,
+                obs = self._obs(ctx, abs0 + q.start, abs0 + q.end, quote, q, unit, qualifier, rule, label,
                                 dims, period, ptype_inferred, list(q.flags), "prose")
                 obs.quote_offset = len(_WS.sub(" ", text[:q.start]).lstrip())
                 if block.line_boxes:
@@ -595,11 +596,6 @@ def _without(text: str, qs: list[Quantity]) -> str:
         a = q.qualifier_span[0] if q.qualifier_span else q.start
         text = text[:a] + " " * (q.end - a) + text[q.end:]
     return text
-
-
-def _shift(q: Quantity, by: int) -> Quantity:
-    span = (q.qualifier_span[0] - by, q.qualifier_span[1] - by) if q.qualifier_span else None
-    return replace(q, start=q.start - by, end=q.end - by, qualifier_span=span)
 
 
 def _note_forecast(ctx: Context, text: str) -> None:

@@ -51,10 +51,15 @@ class Lexicon(BaseModel):
         return {k.lower(): x for k, x in v.items()}
 
     @cached_property
-    def qualifier_items(self) -> list[tuple[str, str]]:
-        """(phrase + trailing space, class), longest first, for matching before a number."""
-        items = [(p.lower().strip() + " ", cls) for cls, ps in self.qualifiers.items() for p in ps]
-        return sorted(items, key=lambda t: len(t[0]), reverse=True)
+    def qualifier_lengths(self) -> list[tuple[int, dict[str, str]]]:
+        """Qualifier phrases (with a trailing space) -> class, grouped by length, longest first:
+        the text before a number is tested with one lookup per length."""
+        by_len: dict[int, dict[str, str]] = {}
+        for cls, ps in self.qualifiers.items():
+            for p in ps:
+                phrase = p.lower().strip() + " "
+                by_len.setdefault(len(phrase), {}).setdefault(phrase, cls)
+        return sorted(by_len.items(), reverse=True)
 
     @cached_property
     def qualifier_words(self) -> dict[str, str]:
@@ -62,9 +67,11 @@ class Lexicon(BaseModel):
         return {p.lower(): cls for cls, ps in self.qualifiers.items() for p in ps if " " not in p}
 
     @cached_property
-    def identifier_before_rx(self) -> re.Pattern:
-        words = "|".join(re.escape(w) for w in sorted(self.identifier_words, key=len, reverse=True))
-        return re.compile(rf"\b(?:{words})\s?$", re.I)
+    def identifier_reversed_rx(self) -> re.Pattern:
+        """An identifier word ending the reversed text before a number ("Figure 1" -> "erugiF "):
+        one anchored match instead of a search for a word at the end."""
+        words = "|".join(re.escape(w[::-1]) for w in sorted(self.identifier_words, key=len, reverse=True))
+        return re.compile(rf"\s?(?:{words})(?!\w)", re.I)
 
     @cached_property
     def duration_measure_rx(self) -> re.Pattern:

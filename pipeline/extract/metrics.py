@@ -71,11 +71,12 @@ def prose_label(sentence: str, clause: tuple[int, int], q_span: tuple[int, int],
     qs, qe = q_span
 
     def text_of(a: int, b: int) -> str:
-        chars = list(sentence[a:b])
+        out = sentence[a:b]
         for x, y in blanks:
-            for i in range(max(a, x), min(b, y)):
-                chars[i - a] = " "
-        return "".join(chars)
+            lo, hi = max(a, x), min(b, y)
+            if lo < hi:
+                out = out[:lo - a] + " " * (hi - lo) + out[hi - a:]
+        return out
 
     after = content_words(text_of(qe, ce))[:8]
     before = content_words(text_of(cs, qs))[-6:]

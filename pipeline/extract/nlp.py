@@ -7,11 +7,12 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import NamedTuple
 
 import numpy
 import spacy
-from spacy.attrs import IS_PUNCT, ORTH, SENT_START, SPACY
+from spacy.attrs import IS_PUNCT, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -41,37 +42,80 @@ class RuleHit(NamedTuple):
 
 
 class RuleMatcher:
-    """All metric rule patterns in one PhraseMatcher and one Matcher; hits by rule and field."""
+    """All metric rule patterns: one PhraseMatcher, and a Matcher per rule field with token
+    patterns, run only on texts holding a word for each token its patterns cannot match
+    without (the Matcher costs per token and pattern; most sentences hold none of them)."""
 
     def __init__(self, nlp, rules: RuleSet):
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.tokens = Matcher(nlp.vocab)
+        self.tokens: list[tuple[list[list[frozenset[int]]], Matcher]] = []  # (gates, matcher)
         self.keys: dict[int, tuple[int, str]] = {}
+        self._lower: tuple[Doc | None, list[int]] = (None, [])
+        strings = nlp.vocab.strings
         for ri, rule in enumerate(rules.metric_rules):
             for field in FIELDS:
                 phrases = [p.phrase for p in getattr(rule, field) if p.phrase]
                 tokens = [p.tokens for p in getattr(rule, field) if p.tokens]
                 key = f"{ri}:{field}"
-                kid = nlp.vocab.strings.add(key)
+                kid = strings.add(key)
                 self.keys[kid] = (ri, field)
                 if phrases:
                     self.phrases.add(key, [nlp.make_doc(p) for p in phrases])
                 if tokens:
-                    self.tokens.add(key, tokens)
+                    matcher = Matcher(nlp.vocab)
+                    matcher.add(key, tokens)
+                    gates = [[frozenset(strings.add(w) for w in words) for words in required_words(t)] for t in tokens]
+                    self.tokens.append((gates, matcher))
 
     def __call__(self, doclike) -> list[RuleHit]:
         """Hits in a Doc or a Span (a sentence), with character offsets into the Doc."""
         is_span = isinstance(doclike, Span)
         doc = doclike.doc if is_span else doclike
         base = doclike.start if is_span else 0
-        hits = []
+        if self._lower[0] is not doc:
+            self._lower = (doc, doc.to_array(LOWER).tolist())
+        words = set(self._lower[1][base:base + len(doclike)])
         # on a Span, the Matcher counts tokens from the span's start, the PhraseMatcher from the doc's
-        for matcher, offset in ((self.phrases, 0), (self.tokens, base)):
+        runs = [(self.phrases, 0)] + [(m, base) for gates, m in self.tokens if _may_match(gates, words)]
+        hits = []
+        for matcher, offset in runs:
             for kid, s, e in matcher(doclike):
                 ri, field = self.keys[kid]
                 first, last = doc[offset + s], doc[offset + e - 1]
                 hits.append(RuleHit(ri, field, first.idx, last.idx + len(last)))
         return hits
+
+
+def _may_match(gates: list[list[frozenset[int]]], words: set[int]) -> bool:
+    """Whether the words hold, for some pattern, a word of each token it requires."""
+    for gate in gates:
+        for ids in gate:
+            if ids.isdisjoint(words):
+                break
+        else:
+            return True
+    return False
+
+
+_REQUIRED_OP = re.compile(r"\+|\{[1-9]\d*(?:,\d*)?\}")  # one or more of the token
+
+
+def required_words(pattern: list[dict]) -> list[frozenset[str]]:
+    """For each token a Matcher pattern cannot match without, the lower-cased words it may be
+    (its LOWER, ORTH or TEXT value or IN list): a text without one of them cannot match.
+    Tokens given by other attributes say nothing."""
+    out = []
+    for spec in pattern:
+        op = spec.get("OP")
+        if op is not None and not _REQUIRED_OP.fullmatch(op):
+            continue
+        for attr in ("LOWER", "ORTH", "TEXT"):
+            value = spec.get(attr)
+            if isinstance(value, str):
+                out.append(frozenset([value.lower()]))
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                out.append(frozenset(str(v).lower() for v in value["IN"]))
+    return out
 
 
 @Language.component("factpipe_sentencizer")

@@ -51,6 +51,15 @@ class Quantity:
     range_with: int | None = None  # index of the other end of a range "between 5 and 10"
     approximate_word: bool = False
 
+    def shifted(self, by: int) -> Quantity:
+        """This quantity with its spans `by` characters further left (block to sentence offsets)."""
+        new = object.__new__(Quantity)
+        new.__dict__.update(self.__dict__)  # every field, without dataclasses.replace's per-field work
+        new.start, new.end = self.start - by, self.end - by
+        if self.qualifier_span:
+            new.qualifier_span = (self.qualifier_span[0] - by, self.qualifier_span[1] - by)
+        return new
+
 
 @dataclass
 class NonQuantity:
@@ -99,7 +108,7 @@ class Scanner:
             re.I)
         # (?=[...]): the first letters of number words, so most positions fail at once
         self.word_rx = re.compile(
-            rf"\b(?=[zotfsenhad])(?P<w1>(?:{words})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
+            rf"\b(?=[zotfsenhad])(?P<w1>(?:{words})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)\b"
             rf"(?:(?P<pct>\s(?:per\s?cent|percent)\b)|(?P<scale>\s(?:{scale})\b))?", re.I)
         self.half_rx = re.compile(rf"\b(?:half a|a half)\s(?P<scale>{scale})\b", re.I)
         self.ratio_rx = re.compile(
@@ -163,6 +172,8 @@ class Scanner:
                 quantities.append(q)
                 taken.append((m.start(), m.end()))
 
+        # the patterns below that hold digits run only near them (`digit_windows`)
+        windows = digit_windows(text)
         # Web addresses and e-mail: nothing inside them is a figure
         for m in (_URL.finditer(text) if ("http" in lowered or "www." in lowered or "@" in text) else ()):
             if free(m.start(), m.end()) and _rx(r"\d").search(m.group()):
@@ -170,12 +181,11 @@ class Scanner:
                 taken.append((m.start(), m.end()))
         # Footnote numbers glued to a sentence end ("CSAM.1Prepubescent", "Ibid.3 – Ibid.") or
         # opening a note ("1 - Seto, M. C.")
-        for m in (_NOTE_NUMBER.finditer(text) if "." in text else ()):
+        for m in (finditer_in(_NOTE_NUMBER, text, windows) if "." in text else ()):
             if free(m.start("n"), m.end("n")):
                 skipped.append(NonQuantity(m.start("n"), m.end("n"), m.group("n"), "footnote marker"))
                 taken.append((m.start("n"), m.end("n")))
         # Phone numbers: digit groups with separators ("01677 460168", "1-800-843-5678")
-        windows = digit_windows(text)
         for m in finditer_in(_PHONE, text, windows):
             phone_word = _PHONE_WORD.search(lowered[max(0, m.start() - 12):m.start()])
             # "100 000 000" is a figure grouped by spaces unless a phone is named before it
@@ -191,7 +201,7 @@ class Scanner:
                     skipped.append(NonQuantity(a, b, tail.group(1), "phone number"))
                     taken.append((a, b))
         # A footnote number glued after a sentence end: "puberty.378% of reports" is 78%, note 3
-        for m in (_GLUED_NOTE.finditer(text) if "%" in text else ()):
+        for m in (finditer_in(_GLUED_NOTE, text, windows) if "%" in text else ()):
             note, rest = m.group("note"), m.group("rest")
             if float(note + rest.replace(",", "")) > 100 >= float(rest.replace(",", "")) and free(m.start(), m.end()):
                 skipped.append(NonQuantity(m.start("note"), m.end("note"), note, "footnote marker (glued to a figure)"))
@@ -222,7 +232,12 @@ class Scanner:
             last = res
 
         # 3. number words ("six international airports", "six per cent")
-        for m in (self.word_rx.finditer(text) if _ANY_WORD_NUMBER.search(lowered) else ()):
+        end = 0
+        for w in _ANY_WORD_NUMBER.finditer(lowered):  # where a number word starts: match only there
+            m = self.word_rx.match(text, w.start()) if w.start() >= end else None
+            if m is None:
+                continue
+            end = m.end()
             if not free(m.start(), m.end()):
                 continue
             res = self._word(m, text, lowered)
@@ -255,11 +270,13 @@ class Scanner:
             return skip("footnote marker", ns - 1, ne + 1)
         if _rx(r"[.\d]\d").match(text[ne:ne + 2]) or (next_ch == "." and _rx(r"\.\d").match(text[ne:ne + 2])):
             return None
-        if prev_ch in "#§" or _rx(r"§\s*$").search(before):
+        # (cheap substring tests first: most numbers have none of these around them)
+        if prev_ch in "#§" or "§" in before and _rx(r"§\s*$").search(before):
             return skip("section or identifier number")
-        if _rx(r"(https?://|www\.|@)\S*$").search(before) or _rx(r"[\w.-]*@").match(text[ns:ns + 40]):
+        if ("http" in before or "www." in before or "@" in before) and _rx(r"(https?://|www\.|@)\S*$").search(before) \
+                or text.find("@", ns, ns + 40) >= 0 and _rx(r"[\w.-]*@").match(text[ns:ns + 40]):
             return skip("part of a URL or email address")
-        has_suffix = any(m.group(g) for g in ("pct", "scale", "unit", "cursuf", "pence"))
+        has_suffix = m.end() > ne  # a percent sign, scale, unit or currency after the digits
         if (prev_ch.isalpha() or prev_ch == "_") and not glued_note:
             word = _rx(r"([A-Z]?[a-z]+|[A-Z]+)$").search(before).group(1).lower()
             if word not in lex.glued_prefixes:
@@ -284,22 +301,23 @@ class Scanner:
         # Section/legal references and identifiers: "18 U.S.C.", "Public Law 117-103"
         if _rx(r"\s?U\.?S\.?C\b|\s?C\.?F\.?R\b").match(after):
             return skip("legal citation")
-        # identifier words are short: look at the end of `before` only (\b still sees what precedes)
-        if lex.identifier_before_rx.search(before, max(0, len(before) - 16)):
+        if lex.identifier_reversed_rx.match(before[::-1]):
             return skip("section or identifier number")
         if _rx(r"-\d").match(after) and _rx(r"\b(?:Law|Report|Act|No\.?|Bill|Order|Rule)\s$").search(before):
             return skip("section or identifier number")
         # Phone numbers, extensions, short codes ("text SMILE to 81156")
-        if _is_phone(text, ns, ne, low_before) or _rx(r"\b(?:text|txt|sms)\b[^.;]{0,30}\bto\s$").search(low_before):
+        if _is_phone(text, ns, ne, low_before) or low_before.endswith("to ") and \
+                _rx(r"\b(?:text|txt|sms)\b[^.;]{0,30}\bto\s$").search(low_before):
             return skip("phone number or extension")
         # Times and dates
-        if _rx(r":\d\d").match(after) or _rx(r"\d:$").search(before) or _TIME_AFTER.match(low_after) and not m.group("cur"):
+        if _rx(r":\d\d").match(after) or prev_ch == ":" and _rx(r"\d:$").search(before) or \
+                _TIME_AFTER.match(low_after) and not m.group("cur"):
             return skip("time of day")
         # A number in a name: "Channel 4 News", "on Channel 4, Five and ..."
         if not table and not has_suffix and not m.group("cur") and _rx(r"\d{1,3}").fullmatch(num) \
                 and _in_name(before, after, lex):
             return skip("part of a name (a capitalised word before the digits)")
-        if _rx(r"/\d").match(after) and not m.group("pct") or _rx(r"\d/$").search(before):
+        if _rx(r"/\d").match(after) and not m.group("pct") or prev_ch == "/" and _rx(r"\d/$").search(before):
             if _rx(r"/7\b").match(after) and num == "24":
                 return skip("24/7 (not a quantity)")
             if _rx(r"\d{1,4}").fullmatch(num):
@@ -321,17 +339,14 @@ class Scanner:
             return skip("signed code or offset (calling code, time zone)")
         value = _num_value(num)
         digits_only = _rx(r"\d+").fullmatch(num) is not None
-        has_unit_after = any(m.group(g) for g in ("pct", "scale", "unit", "cursuf", "pence"))
         # Years
-        if digits_only and len(num) == 4 and 1600 <= value <= 2100 and not m.group("cur") and not has_unit_after:
-            if not _count_noun_follows(low_after, lex) or re.search(
-                    r"\b(in|since|by|from|to|of|during|until|till|through|year|fy|cy|between|and|early|late|mid|"
-                    + MONTHS + r")\s*[,.]?\s*$", low_before):
+        if digits_only and len(num) == 4 and 1600 <= value <= 2100 and not m.group("cur") and not has_suffix:
+            if not _count_noun_follows(low_after, lex) or _YEAR_WORD_BEFORE.search(low_before):
                 return skip("year")
         if digits_only and len(num) == 4 and _rx(r"[-–/]\d{2}\b").match(after):
             return skip("year (fiscal year)")
         # Ages and durations
-        if _rx(r"\b(aged?|ages)\s(?:between\s|from\s)?(?:\d+\s(?:to|and|-|–)\s)?$").search(low_before):
+        if "age" in low_before and _rx(r"\b(aged?|ages)\s(?:between\s|from\s)?(?:\d+\s(?:to|and|-|–)\s)?$").search(low_before):
             return skip("age")
         if _rx(r"[-\s]?(year|month|week|day)s?[-\s]old").match(low_after) or _rx(r"-(?:year|month)-old").match(low_after):
             return skip("age")
@@ -428,10 +443,11 @@ class Scanner:
 
     def _qualify(self, q: Quantity, text: str, lowered: str) -> None:
         before = lowered[max(0, q.start - 40):q.start]
-        for phrase, cls in self.lex.qualifier_items:
-            if before.endswith(phrase) and (len(before) == len(phrase) or not before[-len(phrase) - 1].isalpha()):
+        for n, phrases in self.lex.qualifier_lengths if before.endswith(" ") else ():
+            cls = phrases.get(before[-n:])
+            if cls is not None and (len(before) == n or not before[-n - 1].isalpha()):
                 q.qualifier = cls
-                q.qualifier_span = (q.start - len(phrase), q.start)
+                q.qualifier_span = (q.start - n, q.start)
                 break
         else:
             glued = _rx(r"([A-Z]?[a-z]+)$").search(text[max(0, q.start - 20):q.start])
@@ -529,6 +545,8 @@ _IN_OUT_OF = re.compile(r"\s(?:in|out of)\s")  # where a ratio ("1 in 6", "nine 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+|\b[\w.+-]+@[\w-]+\.[\w.]+", re.I)
 _NOTE_NUMBER = re.compile(r"(?<=[A-Za-z)\]][.])(?P<n>\d{1,2})(?=[A-Z]|\s?[-–]\s)")
 _GLUED_NOTE = re.compile(r"(?<=[a-z])\.(?P<note>\d{1,2}?)(?P<rest>\d{1,3}(?:\.\d+)?)(?=\s?%)")
+_YEAR_WORD_BEFORE = re.compile(r"\b(in|since|by|from|to|of|during|until|till|through|year|fy|cy|between|and|early|late|"
+                               rf"mid|{MONTHS})\s*[,.]?\s*$")
 _DATE_AFTER = re.compile(rf"^\s?(?:st|nd|rd|th)?\s?(?:of\s)?(?:{MONTHS})\b\.?", re.I)
 _DATE_BEFORE = re.compile(rf"(?:{MONTHS})\.?\s?$", re.I)
 
@@ -574,18 +592,18 @@ january february march april may june july august september october november dec
 jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 
 
+_DIGIT_SEP_DIGIT = re.compile(r"[\d½¼¾⅓⅔⅕⅛][\s.-]\d")
+
+
 def _is_phone(text: str, ns: int, ne: int, low_before: str) -> bool:
-    span = text[max(0, ns - 6):ne + 14]
+    num = text[ns:ne]
     if _rx(r"\b(?:ext|extension|tel|telephone|phone|fax|call)\.?:?\s*$").search(low_before[-14:]):
         return True
-    if _rx(r"(?:\+\d{1,3}[\s-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}").search(text[max(0, ns - 8):ne + 14]):
+    # the digit-group patterns all hold a digit, a separator and a digit within this window
+    if _DIGIT_SEP_DIGIT.search(text, max(0, ns - 8), ne + 14) and (
+            _rx(r"(?:\+\d{1,3}[\s-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}").search(text[max(0, ns - 8):ne + 14])
+            or _rx(r"1-8\d\d-").search(text[max(0, ns - 6):ne + 5]) or _rx(r"-8\d\d-").match(text[ne:ne + 5])
+            or _rx(r"\b1-8\d\d-[A-Z0-9-]+").search(text[max(0, ns - 6):ne + 14])
+            or _rx(r"[\s-]\d{3,4}[\s-]\d{3,4}\b").match(text[ne:ne + 12]) and _rx(r"0\d{2,4}|\+?\d{1,3}").fullmatch(num)):
         return True
-    if _rx(r"1-8\d\d-").search(text[max(0, ns - 6):ne + 5]) or _rx(r"-8\d\d-").match(text[ne:ne + 5]):
-        return True
-    if _rx(r"\b1-8\d\d-[A-Z0-9-]+").search(span):
-        return True
-    if _rx(r"[\s-]\d{3,4}[\s-]\d{3,4}\b").match(text[ne:ne + 12]) and _rx(r"0\d{2,4}|\+?\d{1,3}").fullmatch(text[ns:ne]):
-        return True
-    if text[ns:ne].startswith("0") and len(text[ns:ne]) >= 4 and "," not in text[ns:ne] and "." not in text[ns:ne]:
-        return True
-    return False
+    return num.startswith("0") and len(num) >= 4 and "," not in num and "." not in num

@@ -30,38 +30,50 @@ _POINT = rf"(?:{_DATE}|(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}|{_FY}|{_YEA
 # "since" allows up to eight words before its year, the others a date's words at most
 WIDE, NEAR = (200, 60), (60, 60)
 _N = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty)"
-_DATE_RX = re.compile(rf"(?=[jfmasond\d])(?P<a>{_DATE})", re.I)  # (?=...): fail fast where no date starts
+# (?=...): fail fast where no date (a month name or a day's digit) starts
+_DATE_START = r"(?=[jfmasond\d])(?=\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_DATE_RX = re.compile(rf"{_DATE_START}(?P<a>{_DATE})", re.I)
 _SINCE_BARE = re.compile(r"\bsince\b(?P<a>)", re.I)
+# (kind, pattern, needs): `needs` lists the lower-cased strings of which a match holds at least
+# one, a cheap test before the pattern runs (None: no such test)
+_MONTHS_LOW = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december")
 PATTERNS = [
-    ("range", re.compile(rf"\b(?:between|from)\s(?P<a>{_POINT})\s(?:and|to|through|until|-|–)\s(?P<b>{_POINT})", re.I)),
-    ("range", re.compile(rf"(?=[jfmasond\d])(?<![\w/])(?P<a>{_DATE}|{_YEAR})\s?(?:-|–|to|through)\s?"
-                         rf"(?P<b>{_DATE}|{_YEAR})(?![\w/])", re.I)),
-    ("as_of", re.compile(rf"\b(?:as (?:of|at)|at the end of|by the end of|up to and including|to the end of)\s(?P<a>{_POINT})", re.I)),
-    ("year_to", re.compile(rf"\b(?:the\s)?year (?:to|ending|ended)\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})", re.I)),
-    ("year_to", re.compile(rf"\bthe\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})\s(?:year|quarter)\b", re.I)),
-    ("since", re.compile(rf"\bsince\s(?:[\w'’]+\s){{0,8}}?(?:in\s)?(?P<a>{_POINT})", re.I)),
-    ("since", _SINCE_BARE),
-    ("point", _DATE_RX),
-    ("point", re.compile(rf"(?P<a>(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}(?:[/–-]\d{{2,4}})?)", re.I)),
-    ("point", re.compile(rf"(?P<a>{_FY})")),
-    ("point", re.compile(rf"(?P<a>(?:\bthe\s)?{_YEAR}\syear\b)", re.I)),
+    ("range", re.compile(rf"\b(?:between|from)\s(?P<a>{_POINT})\s(?:and|to|through|until|-|–)\s(?P<b>{_POINT})", re.I),
+     ("between", "from")),
+    ("range", re.compile(rf"{_DATE_START}(?<![\w/])(?P<a>{_DATE}|{_YEAR})\s?(?:-|–|to|through)\s?"
+                         rf"(?P<b>{_DATE}|{_YEAR})(?![\w/])", re.I), ("-", "–", "to", "through")),
+    ("as_of", re.compile(rf"\b(?:as (?:of|at)|at the end of|by the end of|up to and including|to the end of)\s(?P<a>{_POINT})", re.I),
+     ("as of", "as at", "end of", "up to and including")),
+    ("year_to", re.compile(rf"\b(?:the\s)?year (?:to|ending|ended)\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})", re.I), ("year",)),
+    ("year_to", re.compile(rf"\bthe\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})\s(?:year|quarter)\b", re.I), ("year", "quarter")),
+    ("since", re.compile(rf"\bsince\s(?:[\w'’]+\s){{0,8}}?(?:in\s)?(?P<a>{_POINT})", re.I), ("since",)),
+    ("since", _SINCE_BARE, ("since",)),
+    ("point", _DATE_RX, None),
+    ("point", re.compile(rf"(?P<a>(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}(?:[/–-]\d{{2,4}})?)", re.I),
+     ("cy", "fy", "calendar year", "fiscal year")),
+    ("point", re.compile(rf"(?P<a>{_FY})"), ("/", "–", "-")),
+    ("point", re.compile(rf"(?P<a>(?:\bthe\s)?{_YEAR}\syear\b)", re.I), ("year",)),
     # a year, not a decade ("the late 1990s")
-    ("point", re.compile(rf"(?<![\d,.$£€])(?P<a>{_YEAR})(?!\d|,\d|\.\d|\s?%|['’]?s\b)")),
+    ("point", re.compile(rf"(?<![\d,.$£€])(?P<a>{_YEAR})(?!\d|,\d|\.\d|\s?%|['’]?s\b)"), None),
     ("relative", re.compile(r"\b(?=[ltnaycs])(?P<a>last year|this year|next year|the previous year|the past year|"
                             r"a year ago|last month|this month|this week|last week|yesterday|"
-                            r"today|now|currently|to date|so far|at present)\b", re.I)),
-    ("last_n", re.compile(rf"\b(?:during|over|in|for)\sthe\s(?:last|past|previous)\s(?P<n>{_N})\s(?P<u>years|months)\b", re.I)),
+                            r"today|now|currently|to date|so far|at present)\b", re.I),
+     ("year", "month", "week", "yesterday", "today", "now", "currently", "to date", "so far", "present")),
+    ("last_n", re.compile(rf"\b(?:during|over|in|for)\sthe\s(?:last|past|previous)\s(?P<n>{_N})\s(?P<u>years|months)\b", re.I),
+     ("last ", "past ", "previous ")),
     # "2½% in the year to March 2000, 3½% in the following two years": after the period before it
-    ("following_n", re.compile(rf"\b(?:in|over|for|during)\sthe\s(?:following|subsequent)\s(?P<n>{_N})\s(?P<u>years)\b", re.I)),
-    ("ago", re.compile(rf"\b(?P<n>{_N}|a)\s(?P<u>years?)\sago\b", re.I)),
+    ("following_n", re.compile(rf"\b(?:in|over|for|during)\sthe\s(?:following|subsequent)\s(?P<n>{_N})\s(?P<u>years)\b", re.I),
+     ("following", "subsequent")),
+    ("ago", re.compile(rf"\b(?P<n>{_N}|a)\s(?P<u>years?)\sago\b", re.I), (" ago",)),
     # "over the next three years", "will total 13% over three years": from the reference date on
-    ("next_n", re.compile(rf"\bover\s(?P<next>the\s(?:next|coming)\s)?(?P<n>{_N})\s(?P<u>years)\b", re.I)),
+    ("next_n", re.compile(rf"\bover\s(?P<next>the\s(?:next|coming)\s)?(?P<n>{_N})\s(?P<u>years)\b", re.I), ("over ",)),
     # "will spend £260m in the first year": the n-th year after the reference date
-    ("nth_year", re.compile(r"\bin\sthe\s(?P<n>first|second|third|fourth|fifth)\syear\b(?!\sof\b)", re.I)),
+    ("nth_year", re.compile(r"\bin\sthe\s(?P<n>first|second|third|fourth|fifth)\syear\b(?!\sof\b)", re.I), (" year",)),
     # a month without its year ("in August", "From April"): the one nearest the reference date
     ("month", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Ff]rom|[Dd]uring|[Bb]y|[Uu]ntil|[Tt]hrough|[Ll]ast|[Tt]his|[Ee]arly|[Ll]ate)\s"
                          r"(?P<m>January|February|March|April|May|June|July|August|September|October|November|"
-                         r"December)\b(?!,?\s\d{1,2}\b|[\s,]*\d{4})")),
+                         r"December)\b(?!,?\s\d{1,2}\b|[\s,]*\d{4})"), _MONTHS_LOW),
 ]
 _ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _BASELINE = re.compile(r"\s(?:average|mean|baseline|norm|levels?|figures?)\b", re.I)
@@ -70,16 +82,11 @@ _CHANGE = re.compile(r"\b(increas\w*|decreas\w*|ris(?:e|es|ing)|rose|fell|fall\w
                      r"%|per ?cent)\b|%")
 _YEARISH = re.compile(r"(?:1[6-9]|20)\d\d|\d/\d")
 _MONTHISH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\d/\d")  # a date needs one of these
-_TRIGGERS = {"as_of": ("as of", "as at", "end of", "up to and including"), "year_to": ("year",),
-             "since": ("since",), "last_n": ("last ", "past ", "previous "),
-             "relative": ("year", "month", "week", "yesterday", "today", "now", "currently", "to date", "so far",
-                          "present"),
-             "ago": (" ago",), "following_n": ("following", "subsequent"), "next_n": ("over ",), "nth_year": (" year",),
-             "month": ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-                       "october", "november", "december")}
 # period kinds that need no year: resolved against the reference date
 RELATIVE_KINDS = ("relative", "last_n", "ago", "next_n", "nth_year", "month", "following_n")
-_ANY_TRIGGER = re.compile("|".join(re.escape(t) for kind in RELATIVE_KINDS + ("since",) for t in _TRIGGERS[kind]))
+# what a text without a year needs to hold any period
+_ANY_TRIGGER = re.compile("|".join(re.escape(t) for kind, _, needs in PATTERNS
+                                   if kind in RELATIVE_KINDS + ("since",) for t in needs))
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.I)
 
 
@@ -104,6 +111,10 @@ class Mention:
     text: str
     role: str = ""  # "base" for a comparison base ("from 2020"), "since" for cumulative starts,
     #                 "after" for the start of what follows it ("beyond 1999/2000")
+
+    def shifted(self, by: int) -> Mention:
+        """This mention with its span `by` characters further left (block to sentence offsets)."""
+        return Mention(self.start - by, self.end - by, self.kind, self.period, self.text, self.role)
 
 
 def _year_period(y: int, fiscal_end_month: int | None = None) -> Period:
@@ -236,9 +247,8 @@ def _find_mentions(text: str, fiscal_end_month: int | None) -> list[Mention]:
     # every dated pattern needs a year (or a d/m/y date): run those only near one
     near = digit_windows(text, _YEARISH, *NEAR)
     has_date = bool(near) and _MONTHISH.search(lowered) is not None
-    for kind, rx in PATTERNS:
-        trigger = _TRIGGERS.get(kind)
-        if trigger is not None and not any(t in lowered for t in trigger):
+    for kind, rx, needs in PATTERNS:
+        if needs is not None and not any(t in lowered for t in needs):
             continue  # a cheap test before the regular expression
         undated = kind in RELATIVE_KINDS or rx is _SINCE_BARE
         if not undated and not near or rx is _DATE_RX and not has_date:

@@ -25,10 +25,11 @@ _ELSEWHEN = re.compile(r"\b(?:1[89]\d0s|20[0-9]0s|\d0s|ago|at the time|back then
 _FROM_WHEN = re.compile(r"\s*(?:from|starting|beginning|effective)\b", re.I)
 _ABOUT_PERSON = re.compile(r"\bwho\b[^,;.]*$", re.I)
 _CHANGE_BY = re.compile(r"\b(?:by|up|down|rose|fell|increased|decreased|grew|dropped|declined|jumped)\s(?:\w+\s)?$", re.I)
-FORECAST_SPAN = re.compile(r"\b(?:outlook|forecasts?|projections?)\b[^.]*?\b(?:for|over)\sthe\s(?:next|coming)\s"
+FORECAST_SPAN = re.compile(r"\b(?=[ofp])(?:outlook|forecasts?|projections?)\b[^.]*?\b(?:for|over)\sthe\s(?:next|coming)\s"
                            r"(?P<n>\d|one|two|three|four|five|six|seven|eight|nine|ten)\syears\b", re.I)
 _FORECAST_REF = re.compile(r"\b(?:(?:final|last)\syear\sof|(?:by\s)?the\send\sof|over|during|across|throughout)\sthe\s"
                            r"(?:forecast\s|projection\s)?(?:period|horizon)\b", re.I)
+_PERIOD_WORD = re.compile(r"period|horizon", re.I)  # a cheap test before the patterns that need one
 YEARS_END = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
                        r" years\b")
 _ANAPHORA = re.compile(r"\b(?:these|those|of them|of whom|of which|the (?:fall|rise|increase|decrease|"
@@ -116,8 +117,8 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
     # the figure's clause, widened back to the last semicolon so that "; in CY 2021, it
     # received 29.3 million" keeps its "in CY 2021"
     lo = qs[qi - 1].end if qi else 0
-    semis = [i for i in range(lo, q.start) if text[i] in ";:("]
-    wide_start = min(cs, semis[-1] if semis else lo)
+    semi = max(text.rfind(c, lo, q.start) for c in ";:(")
+    wide_start = min(cs, semi if semi >= 0 else lo)
     own = [(m, p) for m, p in resolved if cs <= m.start < ce]
     wide = [(m, p) for m, p in resolved if wide_start <= m.start < ce]
 
@@ -127,7 +128,8 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
         return as_year(paired), paired.inferred
     # the forecast period a document announced: "in the final year of the forecast period",
     # "by the end of the period", "beyond 1999/2000"; without one, no period
-    if _FORECAST_REF.search(text[cs:ce]) or any(m.role == "after" and m.end <= q.start for m in mentions):
+    if _PERIOD_WORD.search(text, cs, ce) and _FORECAST_REF.search(text[cs:ce]) or \
+            any(m.role == "after" and m.end <= q.start for m in mentions):
         f = ctx.forecast
         return (Period(f.start, f.end, "range", inferred=True), True) if f else (None, False)
     # a period right after the figure ("3.7% in 2007") wins over everything else
@@ -162,10 +164,11 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
     # "during the review period": the span the sentence's own years mark out (for the
     # "from" figure of "from 32 to 107 during the same period", in the "to" figure's clause)
     scope = text[cs:qs[qi + 1].end + 40] if starts_change else text[cs:ce]
-    same = re.search(r"\bsame period\b", text[:ce])
+    same = re.search(r"\bsame period\b", text[:ce]) if "same period" in text else None
     if same and any(same.end() <= m.start < q.start for m, _ in resolved):
         same = None  # a date between "the same period" and the figure is nearer
-    if same or re.search(r"\b(?:during|over|in|of|throughout|end of)\s(?:the|this|that)\s(?:\w+\s)?period\b", scope, re.I):
+    if same or _PERIOD_WORD.search(scope) and \
+            re.search(r"\b(?:during|over|in|of|throughout|end of)\s(?:the|this|that)\s(?:\w+\s)?period\b", scope, re.I):
         dated = [p for m, p in resolved if p is not None and m.kind != "since"]
         if len(dated) >= 2:
             span = Period(min(p.start for p in dated if p.start), max(p.end for p in dated), "range")
