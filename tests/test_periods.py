@@ -59,16 +59,20 @@ def test_relative_periods_resolve_against_the_reference():
     assert resolve_relative(m, None, None) is None  # no reference date: no period
 
 
-def test_dated_patterns_near_years_find_what_whole_text_scans_find(corpus_texts):
-    """Period patterns run only near a year, and only on texts holding a string they need; on
-    real text that finds the same spans."""
+def test_period_patterns_run_where_they_can_match_and_find_what_whole_text_scans_find(corpus_texts):
+    """Period patterns run only at their start strings, or near a year, and only on texts
+    holding a string they need; on real text that finds what scanning the whole text finds."""
     from pipeline.extract.numbers import digit_windows, finditer_in
-    from pipeline.extract.periods import _SINCE_BARE, _YEARISH, NEAR, PATTERNS, RELATIVE_KINDS, WIDE
+    from pipeline.extract.periods import _YEARISH, NEAR, PATTERNS, RELATIVE_KINDS, _Starts, finditer_at
     for text in corpus_texts:
-        for kind, rx, needs in PATTERNS:
-            for m in rx.finditer(text):
-                assert needs is None or any(t in m.group().lower() for t in needs), (kind, m.group())
-            if kind in RELATIVE_KINDS or rx is _SINCE_BARE:
-                continue
-            windows = digit_windows(text, _YEARISH, *(WIDE if kind == "since" else NEAR))
-            assert [m.span() for m in finditer_in(rx, text, windows)] == [m.span() for m in rx.finditer(text)], kind
+        starts = _Starts(text.lower())
+        for p in PATTERNS:
+            whole = [m.span() for m in p.rx.finditer(text)]
+            for a, b in whole:
+                assert p.needs is None or any(t in text[a:b].lower() for t in p.needs), (p.kind, text[a:b])
+                assert not p.starts or text[a:b].lower().startswith(p.starts), (p.kind, text[a:b])
+            if p.starts:
+                assert [m.span() for m in finditer_at(p.rx, text, starts.of(p))] == whole, p.kind
+            elif p.kind not in RELATIVE_KINDS:
+                windows = digit_windows(text, _YEARISH, *NEAR)
+                assert [m.span() for m in finditer_in(p.rx, text, windows)] == whole, p.kind

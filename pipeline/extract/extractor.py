@@ -471,21 +471,21 @@ class Extractor:
                 if col_clean.lower() in label.lower():
                     parts[1] = ("column", "", col)
                 near_text = " | ".join(x for x in (row.label, cell.label, col, row.section) if x)
-                key = (near_text, qs[0].unit)
+                # match each distinct header, label and title once, then place the hits in
+                # "near | context" coordinates
+                hits, pos = [], 0
+                for part in (row.label, cell.label, col, row.section):
+                    if part:
+                        hits.extend(RuleHit(h.rule, h.field, h.start + pos, h.end + pos) for h in self._text_hits(part))
+                        pos += len(part) + 3
+                # a row that only says "Total" (or a period) is about what the table's title says
+                generic = not (set(w.lower() for w in M.content_words(M.strip_period_words(near_text))) - _GENERIC_ROW)
+                rule_unit = qs[0].unit if qs[0].unit != "count" or not head_unit else head_unit
+                # the same hits decide the same way (most cells' labels and headers hit nothing)
+                key = (tuple(hits), rule_unit, generic)
                 if key not in rule_cache:
-                    # match each distinct header, label and title once, then place the hits in
-                    # "near | context" coordinates
-                    hits, pos = [], 0
-                    for part in (row.label, cell.label, col, row.section):
-                        if part:
-                            hits.extend(RuleHit(h.rule, h.field, h.start + pos, h.end + pos) for h in self._text_hits(part))
-                            pos += len(part) + 3
-                    hits.extend(ctx_hits)
-                    # a row that only says "Total" (or a period) is about what the table's title says
-                    generic = not (set(w.lower() for w in M.content_words(M.strip_period_words(near_text))) - _GENERIC_ROW)
-                    rule_cache[key] = self._match_rule(hits, near=None if generic else (0, len(near_text)),
-                                                       unit=qs[0].unit if qs[0].unit != "count" or not head_unit else head_unit,
-                                                       kind="table")
+                    rule_cache[key] = self._match_rule(hits + ctx_hits, near=None if generic else (0, len(near_text)),
+                                                       unit=rule_unit, kind="table")
                 found = rule_cache[key]
                 metric_label = label
                 rule_id = "generic.table_cell.v1"

@@ -8,8 +8,9 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 
 from .numbers import WORD_NUMBERS, digit_windows, finditer_in
 
@@ -26,54 +27,73 @@ _DATE = (rf"(?:{_MONTH}\s{_DAY},?\s{_YEAR}|{_DAY}\s(?:of\s)?{_MONTH},?\s{_YEAR}|
 _FY = rf"(?:{_YEAR}[/–-](?:\d{{4}}|\d{{2}}|\d)\b)"
 _POINT = rf"(?:{_DATE}|(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}|{_FY}|{_YEAR})"
 
-# The windows around a year that hold any match of a dated pattern (characters before, after):
-# "since" allows up to eight words before its year, the others a date's words at most
-WIDE, NEAR = (200, 60), (60, 60)
+# the characters around a year that hold any match of a dated pattern without start strings
+NEAR = (60, 60)
 _N = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty)"
 # (?=...): fail fast where no date (a month name or a day's digit) starts
 _DATE_START = r"(?=[jfmasond\d])(?=\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 _DATE_RX = re.compile(rf"{_DATE_START}(?P<a>{_DATE})", re.I)
 _SINCE_BARE = re.compile(r"\bsince\b(?P<a>)", re.I)
-# (kind, pattern, needs): `needs` lists the lower-cased strings of which a match holds at least
-# one, a cheap test before the pattern runs (None: no such test)
+
+
+class _Pattern(NamedTuple):
+    """A period pattern. With `starts`, it runs only where a match can start: at an occurrence
+    (in the lower-cased text) of one of them, found by `str.find`, far cheaper than trying the
+    regular expression at every position. Without, it runs near the text's years (or, for a
+    relative period, everywhere)."""
+
+    kind: str
+    rx: re.Pattern
+    starts: tuple[str, ...] = ()
+    needs: tuple[str, ...] | None = None  # strings the text must hold for any match: a cheaper gate
+
+
 _MONTHS_LOW = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december")
+_RELATIVE = ("last year", "this year", "next year", "the previous year", "the past year", "a year ago", "last month",
+             "this month", "this week", "last week", "yesterday", "today", "now", "currently", "to date", "so far",
+             "at present")
 PATTERNS = [
-    ("range", re.compile(rf"\b(?:between|from)\s(?P<a>{_POINT})\s(?:and|to|through|until|-|–)\s(?P<b>{_POINT})", re.I),
-     ("between", "from")),
-    ("range", re.compile(rf"{_DATE_START}(?<![\w/])(?P<a>{_DATE}|{_YEAR})\s?(?:-|–|to|through)\s?"
-                         rf"(?P<b>{_DATE}|{_YEAR})(?![\w/])", re.I), ("-", "–", "to", "through")),
-    ("as_of", re.compile(rf"\b(?:as (?:of|at)|at the end of|by the end of|up to and including|to the end of)\s(?P<a>{_POINT})", re.I),
-     ("as of", "as at", "end of", "up to and including")),
-    ("year_to", re.compile(rf"\b(?:the\s)?year (?:to|ending|ended)\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})", re.I), ("year",)),
-    ("year_to", re.compile(rf"\bthe\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})\s(?:year|quarter)\b", re.I), ("year", "quarter")),
-    ("since", re.compile(rf"\bsince\s(?:[\w'’]+\s){{0,8}}?(?:in\s)?(?P<a>{_POINT})", re.I), ("since",)),
-    ("since", _SINCE_BARE, ("since",)),
-    ("point", _DATE_RX, None),
-    ("point", re.compile(rf"(?P<a>(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}(?:[/–-]\d{{2,4}})?)", re.I),
-     ("cy", "fy", "calendar year", "fiscal year")),
-    ("point", re.compile(rf"(?P<a>{_FY})"), ("/", "–", "-")),
-    ("point", re.compile(rf"(?P<a>(?:\bthe\s)?{_YEAR}\syear\b)", re.I), ("year",)),
+    _Pattern("range", re.compile(rf"\b(?:between|from)\s(?P<a>{_POINT})\s(?:and|to|through|until|-|–)\s(?P<b>{_POINT})",
+                                 re.I), ("between", "from")),
+    _Pattern("range", re.compile(rf"(?<![\w/]){_DATE_START}(?P<a>{_DATE}|{_YEAR})\s?(?:-|–|to|through)\s?"
+                                 rf"(?P<b>{_DATE}|{_YEAR})(?![\w/])", re.I)),
+    _Pattern("as_of", re.compile(rf"\b(?:as (?:of|at)|at the end of|by the end of|up to and including|to the end of)"
+                                 rf"\s(?P<a>{_POINT})", re.I),
+             ("as of", "as at", "at the end of", "by the end of", "up to and including", "to the end of")),
+    _Pattern("year_to", re.compile(rf"\b(?:the\s)?year (?:to|ending|ended)\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})", re.I),
+             ("the", "year")),
+    _Pattern("year_to", re.compile(rf"\bthe\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})\s(?:year|quarter)\b", re.I), ("the",)),
+    _Pattern("since", re.compile(rf"\bsince\s(?:[\w'’]+\s){{0,8}}?(?:in\s)?(?P<a>{_POINT})", re.I), ("since",)),
+    _Pattern("since", _SINCE_BARE, ("since",)),
+    _Pattern("point", _DATE_RX),
+    _Pattern("point", re.compile(rf"(?P<a>(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}(?:[/–-]\d{{2,4}})?)", re.I),
+             ("cy", "fy", "calendar year", "fiscal year")),
+    _Pattern("point", re.compile(rf"(?P<a>{_FY})")),
+    _Pattern("point", re.compile(rf"(?P<a>(?:\bthe\s)?{_YEAR}\syear\b)", re.I), needs=("year",)),
     # a year, not a decade ("the late 1990s")
-    ("point", re.compile(rf"(?<![\d,.$£€])(?P<a>{_YEAR})(?!\d|,\d|\.\d|\s?%|['’]?s\b)"), None),
-    ("relative", re.compile(r"\b(?=[ltnaycs])(?P<a>last year|this year|next year|the previous year|the past year|"
-                            r"a year ago|last month|this month|this week|last week|yesterday|"
-                            r"today|now|currently|to date|so far|at present)\b", re.I),
-     ("year", "month", "week", "yesterday", "today", "now", "currently", "to date", "so far", "present")),
-    ("last_n", re.compile(rf"\b(?:during|over|in|for)\sthe\s(?:last|past|previous)\s(?P<n>{_N})\s(?P<u>years|months)\b", re.I),
-     ("last ", "past ", "previous ")),
+    _Pattern("point", re.compile(rf"(?<![\d,.$£€])(?P<a>{_YEAR})(?!\d|,\d|\.\d|\s?%|['’]?s\b)")),
+    _Pattern("relative", re.compile(rf"\b(?P<a>{'|'.join(_RELATIVE)})\b", re.I), _RELATIVE),
+    _Pattern("last_n", re.compile(rf"\b(?:during|over|in|for)\sthe\s(?:last|past|previous)\s(?P<n>{_N})\s"
+                                  rf"(?P<u>years|months)\b", re.I),
+             ("during", "over", "in", "for"), needs=("last", "past", "previous")),
     # "2½% in the year to March 2000, 3½% in the following two years": after the period before it
-    ("following_n", re.compile(rf"\b(?:in|over|for|during)\sthe\s(?:following|subsequent)\s(?P<n>{_N})\s(?P<u>years)\b", re.I),
-     ("following", "subsequent")),
-    ("ago", re.compile(rf"\b(?P<n>{_N}|a)\s(?P<u>years?)\sago\b", re.I), (" ago",)),
+    _Pattern("following_n", re.compile(rf"\b(?:in|over|for|during)\sthe\s(?:following|subsequent)\s(?P<n>{_N})\s"
+                                       rf"(?P<u>years)\b", re.I),
+             ("in", "over", "for", "during"), needs=("following", "subsequent")),
+    _Pattern("ago", re.compile(rf"\b(?P<n>{_N}|a)\s(?P<u>years?)\sago\b", re.I), needs=("ago",)),
     # "over the next three years", "will total 13% over three years": from the reference date on
-    ("next_n", re.compile(rf"\bover\s(?P<next>the\s(?:next|coming)\s)?(?P<n>{_N})\s(?P<u>years)\b", re.I), ("over ",)),
+    _Pattern("next_n", re.compile(rf"\bover\s(?P<next>the\s(?:next|coming)\s)?(?P<n>{_N})\s(?P<u>years)\b", re.I),
+             ("over",)),
     # "will spend £260m in the first year": the n-th year after the reference date
-    ("nth_year", re.compile(r"\bin\sthe\s(?P<n>first|second|third|fourth|fifth)\syear\b(?!\sof\b)", re.I), (" year",)),
+    _Pattern("nth_year", re.compile(r"\bin\sthe\s(?P<n>first|second|third|fourth|fifth)\syear\b(?!\sof\b)", re.I),
+             ("in",), needs=("year",)),
     # a month without its year ("in August", "From April"): the one nearest the reference date
-    ("month", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Ff]rom|[Dd]uring|[Bb]y|[Uu]ntil|[Tt]hrough|[Ll]ast|[Tt]his|[Ee]arly|[Ll]ate)\s"
-                         r"(?P<m>January|February|March|April|May|June|July|August|September|October|November|"
-                         r"December)\b(?!,?\s\d{1,2}\b|[\s,]*\d{4})"), _MONTHS_LOW),
+    _Pattern("month", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Ff]rom|[Dd]uring|[Bb]y|[Uu]ntil|[Tt]hrough|[Ll]ast|[Tt]his|[Ee]arly|"
+                                 r"[Ll]ate)\s(?P<m>January|February|March|April|May|June|July|August|September|October|"
+                                 r"November|December)\b(?!,?\s\d{1,2}\b|[\s,]*\d{4})"),
+             ("in", "since", "from", "during", "by", "until", "through", "last", "this", "early", "late"),
+             needs=_MONTHS_LOW),
 ]
 _ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _BASELINE = re.compile(r"\s(?:average|mean|baseline|norm|levels?|figures?)\b", re.I)
@@ -84,9 +104,9 @@ _YEARISH = re.compile(r"(?:1[6-9]|20)\d\d|\d/\d")
 _MONTHISH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\d/\d")  # a date needs one of these
 # period kinds that need no year: resolved against the reference date
 RELATIVE_KINDS = ("relative", "last_n", "ago", "next_n", "nth_year", "month", "following_n")
-# what a text without a year needs to hold any period
-_ANY_TRIGGER = re.compile("|".join(re.escape(t) for kind, _, needs in PATTERNS
-                                   if kind in RELATIVE_KINDS + ("since",) for t in needs))
+# what a text without a year must hold to state any period
+_ANY_TRIGGER = re.compile("|".join(re.escape(t) for p in PATTERNS if p.kind in RELATIVE_KINDS + ("since",)
+                                   for t in p.needs or p.starts))
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.I)
 
 
@@ -224,6 +244,40 @@ def _fy_end(y1: int, tail: str) -> int | None:
     return y2 if y2 == y1 + 1 else None
 
 
+class _Starts:
+    """Where each start string occurs in a lower-cased text, found once per text."""
+
+    def __init__(self, lowered: str):
+        self.lowered = lowered
+        self._at: dict[str, list[int]] = {}
+
+    def _find(self, s: str) -> list[int]:
+        at = self._at.get(s)
+        if at is None:
+            at, i = [], self.lowered.find(s)
+            while i >= 0:
+                at.append(i)
+                i = self.lowered.find(s, i + 1)
+            self._at[s] = at
+        return at
+
+    def of(self, p: _Pattern) -> list[int]:
+        lists = [self._find(s) for s in p.starts]
+        return lists[0] if len(lists) == 1 else sorted(set().union(*lists))
+
+
+def finditer_at(rx: re.Pattern, text: str, starts: list[int]):
+    """`rx.finditer(text)` for a pattern whose matches (never empty) can only start at `starts`
+    (sorted): the leftmost match, then the next one from its end."""
+    end = 0
+    for i in starts:
+        if i >= end:
+            m = rx.match(text, i)
+            if m is not None:
+                end = m.end()
+                yield m
+
+
 def find_mentions(text: str, fiscal_end_month: int | None = None) -> list[Mention]:
     """Every period expression in `text`, longest first, without overlaps."""
     if len(text) <= 200:  # table headers and row labels repeat on every page
@@ -238,27 +292,33 @@ def _find_short(text: str, fiscal_end_month: int | None) -> tuple[Mention, ...]:
 
 def _find_mentions(text: str, fiscal_end_month: int | None) -> list[Mention]:
     lowered = text.lower()
-    if _YEARISH.search(text) is None and _ANY_TRIGGER.search(lowered) is None:
+    dated = _YEARISH.search(text) is not None
+    if not dated and _ANY_TRIGGER.search(lowered) is None:
         return []  # no year, and none of the words a relative period needs
     found: list[Mention] = []
     # nothing inside a web address is a date ("wp-content/uploads/2018/03/...")
     taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _URL.finditer(text)] \
         if "http" in lowered or "www." in lowered else []
-    # every dated pattern needs a year (or a d/m/y date): run those only near one
-    near = digit_windows(text, _YEARISH, *NEAR)
-    has_date = bool(near) and _MONTHISH.search(lowered) is not None
-    for kind, rx, needs in PATTERNS:
-        if needs is not None and not any(t in lowered for t in needs):
+    has_date = dated and _MONTHISH.search(lowered) is not None
+    starts, near = _Starts(lowered), None
+    for p in PATTERNS:
+        if p.needs is not None and not any(t in lowered for t in p.needs):
             continue  # a cheap test before the regular expression
-        undated = kind in RELATIVE_KINDS or rx is _SINCE_BARE
-        if not undated and not near or rx is _DATE_RX and not has_date:
-            continue
-        windows = None if undated else digit_windows(text, _YEARISH, *WIDE) if kind == "since" else near
-        for m in (rx.finditer(text) if windows is None else finditer_in(rx, text, windows)):
+        if not dated and not (p.kind in RELATIVE_KINDS or p.rx is _SINCE_BARE) or p.rx is _DATE_RX and not has_date:
+            continue  # every other pattern needs a year (or a d/m/y date)
+        if p.starts:
+            matches = finditer_at(p.rx, text, starts.of(p))
+        elif not dated:
+            matches = p.rx.finditer(text)
+        else:  # a dated pattern holds a year (or a d/m/y date): run it near one
+            if near is None:
+                near = digit_windows(text, _YEARISH, *NEAR)
+            matches = finditer_in(p.rx, text, near)
+        for m in matches:
             a, b = m.start(), m.end()
             if any(not (b <= x or a >= y) for x, y in taken):
                 continue
-            men = _mention(kind, m, text, fiscal_end_month)
+            men = _mention(p.kind, m, text, fiscal_end_month)
             if men is None:
                 continue
             found.append(men)
@@ -397,6 +457,7 @@ def single_period(mentions: list[Mention]) -> Period | None:
 
 def as_year(p: Period) -> Period:
     """A range that covers exactly one calendar year is that calendar year."""
-    if p.start and p.end and p.start == date(p.start.year, 1, 1) and p.end == date(p.start.year, 12, 31):
+    if p.type != "calendar_year" and p.start and p.end and p.end.year == p.start.year \
+            and (p.start.month, p.start.day, p.end.month, p.end.day) == (1, 1, 12, 31):
         return replace(p, type="calendar_year")
     return p
