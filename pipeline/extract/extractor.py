@@ -80,6 +80,10 @@ _RANK_COLUMN = re.compile(r"\s*(rank|no\.?|#|ranking)\s*", re.I)
 
 
 def _norm(text: str) -> str:
+    """Whitespace runs as one space, trimmed (most texts have none to fold: a cheap test first)."""
+    if text.isascii() and "  " not in text and "\n" not in text and "\t" not in text and "\r" not in text \
+            and "\x0b" not in text and "\x0c" not in text:
+        return text.strip()
     return _WS.sub(" ", text).strip()
 
 
@@ -109,9 +113,10 @@ class Extractor:
         ctx = Context(doc=doc, meta=meta, title_period=single_period(find_mentions(title)) if title else None,
                    reference=reference, as_of=as_of, as_of_inferred=as_of_inferred,
                    currency=meta.currency or _url_currency(meta.url) or "usd")
-        if re.search(r"\bJune years\b", doc.text[:20000]) and re.search(r"\bMarch years\b", doc.text[:20000]) is None:
+        head = doc.text[:20000]
+        if "June years" in head and re.search(r"\bJune years\b", head) and re.search(r"\bMarch years\b", head) is None:
             ctx.fiscal_end_month = 6
-        years_end = YEARS_END.search(doc.text[:20000])
+        years_end = YEARS_END.search(head) if " years" in head else None
         ctx.year_end_month = MONTH_NAMES[years_end.group(1).lower()] if years_end else ctx.fiscal_end_month
         out: list[Observation] = []
         skipped: list[Skipped] = []
@@ -586,8 +591,11 @@ def _box_str(b) -> str:
     return f"{b.x0:.1f} {b.top:.1f} {b.x1:.1f} {b.bottom:.1f}"
 
 
+_TOTAL = re.compile(r"(grand\s)?totals?:?|all|overall|sum")
+
+
 def _is_total(label: str) -> bool:
-    return bool(re.fullmatch(r"(grand\s)?totals?:?|all|overall|sum", label.strip().lower()))
+    return bool(_TOTAL.fullmatch(label.strip().lower()))
 
 
 def _without(text: str, qs: list[Quantity]) -> str:
@@ -600,7 +608,10 @@ def _without(text: str, qs: list[Quantity]) -> str:
 
 def _note_forecast(ctx: Context, text: str) -> None:
     """The forecast period a sentence announces ("the outlook for the next three years")."""
-    m = FORECAST_SPAN.search(text) if ctx.forecast is None else None
+    if ctx.forecast is not None:
+        return
+    low = text.lower()
+    m = FORECAST_SPAN.search(text) if "outlook" in low or "forecast" in low or "projection" in low else None
     if m is not None:
         ctx.forecast = forecast_period(ctx, m)
 

@@ -86,6 +86,7 @@ class Scanner:
 
     def __init__(self, lexicon: Lexicon):
         self.lex = lexicon
+        self._duration_text: tuple[str | None, bool] = (None, False)
         scale = "|".join(sorted(map(re.escape, lexicon.scales), key=len, reverse=True))
         short_scale = "|".join(sorted(map(re.escape, lexicon.short_scales), key=len, reverse=True))
         cur_pre = "|".join(sorted(map(re.escape, lexicon.currency_prefixes), key=len, reverse=True))
@@ -352,7 +353,7 @@ class Scanner:
             return skip("age")
         unit_word = _TIME_UNIT.match(low_after)
         if unit_word and not m.group("pct") and not m.group("cur"):
-            if not re.search(lex.duration_measure_rx, lowered):
+            if not self._names_duration_measure(lowered):
                 return skip("duration")
             return self._finish(Quantity(start, ne + unit_word.end(), text[start:ne + unit_word.end()],
                                          value, unit=_time_unit(unit_word.group(1))), text, lowered)
@@ -398,6 +399,13 @@ class Scanner:
         if negative and m.group("neg"):
             q.start = m.start("neg")
         return self._finish(q, text, lowered)
+
+    def _names_duration_measure(self, lowered: str) -> bool:
+        """Whether the text names a measure that durations are statistics of ("life expectancy");
+        remembered for the text being scanned, whose durations all ask."""
+        if self._duration_text[0] is not lowered:
+            self._duration_text = (lowered, self.lex.duration_measure_rx.search(lowered) is not None)
+        return self._duration_text[1]
 
     def _finish(self, q: Quantity, text: str, lowered: str) -> Quantity:
         self._qualify(q, text, lowered)
