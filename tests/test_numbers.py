@@ -32,6 +32,7 @@ def one(scan, text, **kw):
 
 @pytest.mark.parametrize("text, surface, value, unit, qualifier", [
     ("received 29,397,681 reports", "29,397,681", 29397681, "count", "exact"),
+    ("it received over\n32 million.", "32 million", 32e6, "count", "over"),  # a PDF line break
     ("In 2022, 630 000 people died", "630 000", 630_000, "count", "exact"),
     ("an estimated 1 300 000 people", "1 300 000", 1_300_000, "count", "about"),
     ("more than 21.7 million reports", "21.7 million", 21_700_000, "count", "over"),
@@ -175,12 +176,16 @@ def test_plain_cell_shortcut_agrees_with_full_scan(scanner, n, pct, pad, table):
 
 
 def test_windowed_patterns_find_what_whole_text_scans_find(scanner, corpus_texts):
-    """Running the numeral, phone and footnote patterns only near digits, and the ratio pattern
-    only near "in" / "out of", changes nothing, on real text."""
-    from pipeline.extract.numbers import _GLUED_NOTE, _IN_OUT_OF, _NOTE_NUMBER, _PHONE, digit_windows, finditer_in
-    for text in corpus_texts:
+    """Running the numeral pattern only just before and over runs of digits, the phone and
+    footnote patterns only near digits, and the ratio pattern only near "in" / "out of", changes
+    nothing, on real text."""
+    from pipeline.extract.numbers import _DIGIT_RUN, _GLUED_NOTE, _IN_OUT_OF, _NOTE_NUMBER, _PHONE, digit_windows, \
+        finditer_in
+    for text in corpus_texts + ["-$.5 and NZ$ 3 and 1,234,56789 and 630 000 and ½ and US$-4"]:
+        runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
+        assert [m.span() for m in scanner._numerals(text, runs)] == [m.span() for m in scanner.rx.finditer(text)]
         windows = digit_windows(text)
-        for rx in (scanner.rx, _PHONE, _NOTE_NUMBER, _GLUED_NOTE):
+        for rx in (_PHONE, _NOTE_NUMBER, _GLUED_NOTE):
             assert [m.span() for m in finditer_in(rx, text, windows)] == [m.span() for m in rx.finditer(text)]
         near_in = digit_windows(text.lower(), _IN_OUT_OF, before=16, after=40)
         spans = [m.span() for m in finditer_in(scanner.ratio_rx, text, near_in)]

@@ -107,6 +107,9 @@ class Scanner:
             rf"|(?P<unit>\s?(?:{units})(?![a-z]))"
             rf"|(?P<cursuf>\s(?:{cur_suf})\b))?",
             re.I)
+        # the most characters a figure can start before its digits: a sign, a currency, a space
+        # and a decimal point (".5")
+        self.reach = 1 + max(map(len, lexicon.currency_prefixes)) + 1 + 1
         # (?=[...]): the first letters of number words, so most positions fail at once
         self.word_rx = re.compile(
             rf"\b(?=[zotfsenhad])(?P<w1>(?:{words})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)\b"
@@ -173,8 +176,9 @@ class Scanner:
                 quantities.append(q)
                 taken.append((m.start(), m.end()))
 
-        # the patterns below that hold digits run only near them (`digit_windows`)
-        windows = digit_windows(text)
+        # the patterns below that hold digits run only near them
+        runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
+        windows = digit_windows(text, spans=runs)
         # Web addresses and e-mail: nothing inside them is a figure
         for m in (_URL.finditer(text) if ("http" in lowered or "www." in lowered or "@" in text) else ()):
             if free(m.start(), m.end()) and _rx(r"\d").search(m.group()):
@@ -214,7 +218,7 @@ class Scanner:
 
         # 2. numerals
         last: NonQuantity | Quantity | None = None
-        for m in finditer_in(self.rx, text, windows):
+        for m in self._numerals(text, runs):
             if not free(m.start("num"), m.end("num")):
                 continue
             res = self._numeral(m, text, lowered, table)
@@ -249,6 +253,20 @@ class Scanner:
         skipped.sort(key=lambda s: s.start)
         self._ranges(quantities, text)
         return quantities, skipped
+
+    def _numerals(self, text: str, runs: list[tuple[int, int]]):
+        """`self.rx.finditer(text)`, tried only where a figure can start: from `self.reach`
+        characters before each run of digits (its sign, currency and point) to the run's end."""
+        end = 0
+        for s, e in runs:
+            p = max(end, s - self.reach)
+            while p < e:
+                m = self.rx.match(text, p)
+                if m is None:
+                    p += 1
+                else:
+                    yield m
+                    end = p = m.end()
 
     # ------------------------------------------------------------------------------------
     def _numeral(self, m: re.Match, text: str, lowered: str, table: bool, glued_note: bool = False):
@@ -458,7 +476,10 @@ class Scanner:
                 q.qualifier_span = (q.start - n, q.start)
                 break
         else:
-            glued = _rx(r"([A-Z]?[a-z]+)$").search(text[max(0, q.start - 20):q.start])
+            # a qualifier glued to the number ("over82") or ending the line before it ("over\n32")
+            tail = text[max(0, q.start - 20):q.start]
+            last = tail[-2:-1] if tail.endswith("\n") else tail[-1:]
+            glued = _rx(r"([A-Z]?[a-z]+)$").search(tail) if "a" <= last <= "z" else None
             if glued and glued.group(1).lower() in self.lex.qualifier_words:
                 q.qualifier = self.lex.qualifier_words[glued.group(1).lower()]
         after = lowered[q.end:q.end + 20]
@@ -497,8 +518,10 @@ class Scanner:
 _DIGIT_RUN = re.compile(r"[\d½¼¾⅓⅔⅕⅛][\d,.]*")
 
 
-def digit_windows(text: str, rx: re.Pattern = _DIGIT_RUN, before: int = 24, after: int = 48) -> list[tuple[int, int]]:
-    """Merged spans of text around each match of `rx` (by default a run of digits).
+def digit_windows(text: str, rx: re.Pattern = _DIGIT_RUN, before: int = 24, after: int = 48,
+                  spans: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Merged spans of text around each match of `rx` (by default a run of digits), or around
+    each of `spans` when given.
 
     A figure's pattern can only match near its digits, so running the big patterns in these
     windows finds what running them over the whole text finds, faster on long prose.
@@ -506,8 +529,8 @@ def digit_windows(text: str, rx: re.Pattern = _DIGIT_RUN, before: int = 24, afte
     """
     out: list[tuple[int, int]] = []
     n = len(text)
-    for m in rx.finditer(text):
-        a, b = max(0, m.start() - before), min(n, m.end() + after)
+    for start, end in spans if spans is not None else (m.span() for m in rx.finditer(text)):
+        a, b = max(0, start - before), min(n, end + after)
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], b))
         else:
@@ -605,7 +628,9 @@ _DIGIT_SEP_DIGIT = re.compile(r"[\d½¼¾⅓⅔⅕⅛][\s.-]\d")
 
 def _is_phone(text: str, ns: int, ne: int, low_before: str) -> bool:
     num = text[ns:ne]
-    if _rx(r"\b(?:ext|extension|tel|telephone|phone|fax|call)\.?:?\s*$").search(low_before[-14:]):
+    tail = low_before[-14:]
+    if ("ext" in tail or "tel" in tail or "phone" in tail or "fax" in tail or "call" in tail) and \
+            _rx(r"\b(?:ext|extension|tel|telephone|phone|fax|call)\.?:?\s*$").search(tail):
         return True
     # the digit-group patterns all hold a digit, a separator and a digit within this window
     if _DIGIT_SEP_DIGIT.search(text, max(0, ns - 8), ne + 14) and (
