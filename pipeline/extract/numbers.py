@@ -529,7 +529,7 @@ def digit_windows(text: str, rx: re.Pattern = _DIGIT_RUN, before: int = 24, afte
     """
     out: list[tuple[int, int]] = []
     n = len(text)
-    for start, end in spans if spans is not None else (m.span() for m in rx.finditer(text)):
+    for start, end in spans if spans is not None else [m.span() for m in rx.finditer(text)]:
         a, b = max(0, start - before), min(n, end + after)
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], b))

@@ -262,7 +262,7 @@ class _Starts:
         return at
 
     def of(self, p: _Pattern) -> list[int]:
-        lists = [self._find(s) for s in p.starts]
+        lists = [at for at in map(self._find, p.starts) if at]
         return lists[0] if len(lists) == 1 else sorted(set().union(*lists))
 
 
