@@ -76,3 +76,10 @@ def test_period_patterns_run_where_they_can_match_and_find_what_whole_text_scans
             elif p.kind not in RELATIVE_KINDS:
                 windows = digit_windows(text, _YEARISH, *NEAR)
                 assert [m.span() for m in finditer_in(p.rx, text, windows)] == whole, p.kind
+
+
+def test_years_end_month_starts_a_word():
+    from pipeline.extract.prose_periods import years_end
+    assert years_end("All figures are for June years unless stated.").group(1) == "June"
+    assert years_end("MidJune years, then March years").group(1) == "March"
+    assert years_end("no such years here") is None

@@ -18,8 +18,8 @@ from . import metrics as M
 from .nlp import RuleHit, RuleMatcher, build_nlp
 from .numbers import Quantity, Scanner
 from .periods import MONTH_NAMES, Mention, Period, as_year, cumulative, dateline, find_mentions, single_period
-from .prose_periods import (DATA_WORDS, FORECAST_SPAN, PRESENT, YEARS_END, Context, Section, carries,
-                            forecast_period, points_back, prose_period, stated)
+from .prose_periods import (DATA_WORDS, FORECAST_SPAN, PRESENT, Context, Section, carries,
+                            forecast_period, points_back, prose_period, stated, years_end)
 from .rules import RuleSet, load_rules
 
 PROSE = ("paragraph", "list_item", "heading", "caption")
@@ -116,8 +116,8 @@ class Extractor:
         head = doc.text[:20000]
         if "June years" in head and re.search(r"\bJune years\b", head) and re.search(r"\bMarch years\b", head) is None:
             ctx.fiscal_end_month = 6
-        years_end = YEARS_END.search(head) if " years" in head else None
-        ctx.year_end_month = MONTH_NAMES[years_end.group(1).lower()] if years_end else ctx.fiscal_end_month
+        month_years = years_end(head)
+        ctx.year_end_month = MONTH_NAMES[month_years.group(1).lower()] if month_years else ctx.fiscal_end_month
         out: list[Observation] = []
         skipped: list[Skipped] = []
         blocks = doc.blocks

@@ -30,8 +30,17 @@ FORECAST_SPAN = re.compile(r"\b(?=[ofp])(?:outlook|forecasts?|projections?)\b[^.
 _FORECAST_REF = re.compile(r"\b(?:(?:final|last)\syear\sof|(?:by\s)?the\send\sof|over|during|across|throughout)\sthe\s"
                            r"(?:forecast\s|projection\s)?(?:period|horizon)\b", re.I)
 _PERIOD_WORD = re.compile(r"period|horizon", re.I)  # a cheap test before the patterns that need one
-YEARS_END = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
-                       r" years\b")
+# "June years" (years ending in June); no leading \b, so the search skips to a month's capital
+_MONTH_YEARS = re.compile(r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+                          r" years\b")
+
+
+def years_end(text: str) -> re.Match | None:
+    """The first "<Month> years" in `text` that starts a word."""
+    for m in _MONTH_YEARS.finditer(text):
+        if m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
+            return m
+    return None
 _ANAPHORA = re.compile(r"\b(?:these|those|of them|of whom|of which|the (?:fall|rise|increase|decrease|"
                        r"change|drop|remainder|rest|figure|total))\b", re.I)
 _CONTENT_WORD = re.compile(r"[A-Za-z][a-z-]{3,}")
