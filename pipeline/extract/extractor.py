@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 
@@ -121,10 +121,12 @@ class Extractor:
         out: list[Observation] = []
         skipped: list[Skipped] = []
         blocks = doc.blocks
-        markers = [(m.start, m.end) for m in doc.markers]
+        markers = sorted((m.start, m.end) for m in doc.markers)
+        marker_starts = [x for x, _ in markers]
         # each block is scanned whole, so every number sees its full left and right context; only
         # blocks with figures go through spaCy (the others cannot set a period either)
-        prose_markers = {i: [(x - b.start, y - b.start) for x, y in markers if b.start <= x < b.end]
+        prose_markers = {i: [(x - b.start, y - b.start) for x, y in
+                             markers[bisect_left(marker_starts, b.start):bisect_left(marker_starts, b.end)]]
                          for i, b in enumerate(blocks) if b.kind in PROSE and _may_have_figure(b.text)}
         scans = {i: self.scanner.scan(blocks[i].text, markers=m) for i, m in prose_markers.items()}
         with_figures = [i for i, (qs, _) in scans.items() if qs]
