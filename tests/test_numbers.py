@@ -175,18 +175,16 @@ def test_plain_cell_shortcut_agrees_with_full_scan(scanner, n, pct, pad, table):
     assert [(s.surface, s.reason) for s in fast[1]] == [(s.surface, s.reason) for s in slow[1]]
 
 
-def test_windowed_patterns_find_what_whole_text_scans_find(scanner, corpus_texts):
-    """Running the numeral pattern only just before and over runs of digits, the phone and
-    footnote patterns only near digits, and the ratio pattern only near "in" / "out of", changes
-    nothing, on real text."""
-    from pipeline.extract.numbers import _DIGIT_RUN, _GLUED_NOTE, _IN_OUT_OF, _NOTE_NUMBER, _PHONE, digit_windows, \
-        finditer_in
-    for text in corpus_texts + ["-$.5 and NZ$ 3 and 1,234,56789 and 630 000 and ½ and US$-4"]:
+def test_patterns_tried_only_at_digits_find_what_whole_text_scans_find(scanner, corpus_texts):
+    """Trying the numeral, phone and footnote patterns only just before and over runs of digits,
+    and the ratio pattern only near "in" / "out of", changes nothing, on real text."""
+    from pipeline.extract.numbers import (_DIGIT_RUN, _GLUED_NOTE, _IN_OUT_OF, _NOTE_NUMBER, _PHONE, digit_windows,
+                                          finditer_in, finditer_runs)
+    made = "-$.5 and NZ$ 3 and 1,234,56789 and 630 000 and ½ and US$-4, call +64 (09) 123 4567, puberty.378% Ibid.3 – x"
+    for text in corpus_texts + [made]:
         runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
-        assert [m.span() for m in scanner._numerals(text, runs)] == [m.span() for m in scanner.rx.finditer(text)]
-        windows = digit_windows(text)
-        for rx in (_PHONE, _NOTE_NUMBER, _GLUED_NOTE):
-            assert [m.span() for m in finditer_in(rx, text, windows)] == [m.span() for m in rx.finditer(text)]
+        for rx, reach in ((scanner.rx, scanner.reach), (_PHONE, 1), (_NOTE_NUMBER, 0), (_GLUED_NOTE, 1)):
+            assert [m.span() for m in finditer_runs(rx, text, runs, reach)] == [m.span() for m in rx.finditer(text)]
         near_in = digit_windows(text.lower(), _IN_OUT_OF, before=16, after=40)
         spans = [m.span() for m in finditer_in(scanner.ratio_rx, text, near_in)]
         assert spans == [m.span() for m in scanner.ratio_rx.finditer(text)]

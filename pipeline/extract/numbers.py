@@ -176,9 +176,8 @@ class Scanner:
                 quantities.append(q)
                 taken.append((m.start(), m.end()))
 
-        # the patterns below that hold digits run only near them
+        # the patterns below that hold digits are tried only at them (`finditer_runs`)
         runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
-        windows = digit_windows(text, spans=runs)
         # Web addresses and e-mail: nothing inside them is a figure
         for m in (_URL.finditer(text) if ("http" in lowered or "www." in lowered or "@" in text) else ()):
             if free(m.start(), m.end()) and _rx(r"\d").search(m.group()):
@@ -186,12 +185,12 @@ class Scanner:
                 taken.append((m.start(), m.end()))
         # Footnote numbers glued to a sentence end ("CSAM.1Prepubescent", "Ibid.3 – Ibid.") or
         # opening a note ("1 - Seto, M. C.")
-        for m in (finditer_in(_NOTE_NUMBER, text, windows) if "." in text else ()):
+        for m in (finditer_runs(_NOTE_NUMBER, text, runs, 0) if "." in text else ()):
             if free(m.start("n"), m.end("n")):
                 skipped.append(NonQuantity(m.start("n"), m.end("n"), m.group("n"), "footnote marker"))
                 taken.append((m.start("n"), m.end("n")))
         # Phone numbers: digit groups with separators ("01677 460168", "1-800-843-5678")
-        for m in finditer_in(_PHONE, text, windows):
+        for m in finditer_runs(_PHONE, text, runs, 1):  # "+64", "(09)"
             phone_word = _PHONE_WORD.search(lowered[max(0, m.start() - 12):m.start()])
             # "100 000 000" is a figure grouped by spaces unless a phone is named before it
             grouped = _SPACE_GROUPED.fullmatch(m.group()) and not m.group().startswith("0")
@@ -206,7 +205,7 @@ class Scanner:
                     skipped.append(NonQuantity(a, b, tail.group(1), "phone number"))
                     taken.append((a, b))
         # A footnote number glued after a sentence end: "puberty.378% of reports" is 78%, note 3
-        for m in (finditer_in(_GLUED_NOTE, text, windows) if "%" in text else ()):
+        for m in (finditer_runs(_GLUED_NOTE, text, runs, 1) if "%" in text else ()):
             note, rest = m.group("note"), m.group("rest")
             if float(note + rest.replace(",", "")) > 100 >= float(rest.replace(",", "")) and free(m.start(), m.end()):
                 skipped.append(NonQuantity(m.start("note"), m.end("note"), note, "footnote marker (glued to a figure)"))
@@ -218,7 +217,7 @@ class Scanner:
 
         # 2. numerals
         last: NonQuantity | Quantity | None = None
-        for m in self._numerals(text, runs):
+        for m in finditer_runs(self.rx, text, runs, self.reach):
             if not free(m.start("num"), m.end("num")):
                 continue
             res = self._numeral(m, text, lowered, table)
@@ -253,20 +252,6 @@ class Scanner:
         skipped.sort(key=lambda s: s.start)
         self._ranges(quantities, text)
         return quantities, skipped
-
-    def _numerals(self, text: str, runs: list[tuple[int, int]]):
-        """`self.rx.finditer(text)`, tried only where a figure can start: from `self.reach`
-        characters before each run of digits (its sign, currency and point) to the run's end."""
-        end = 0
-        for s, e in runs:
-            p = max(end, s - self.reach)
-            while p < e:
-                m = self.rx.match(text, p)
-                if m is None:
-                    p += 1
-                else:
-                    yield m
-                    end = p = m.end()
 
     # ------------------------------------------------------------------------------------
     def _numeral(self, m: re.Match, text: str, lowered: str, table: bool, glued_note: bool = False):
@@ -518,24 +503,37 @@ class Scanner:
 _DIGIT_RUN = re.compile(r"[\d½¼¾⅓⅔⅕⅛][\d,.]*")
 
 
-def digit_windows(text: str, rx: re.Pattern = _DIGIT_RUN, before: int = 24, after: int = 48,
-                  spans: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
-    """Merged spans of text around each match of `rx` (by default a run of digits), or around
-    each of `spans` when given.
+def digit_windows(text: str, rx: re.Pattern = _DIGIT_RUN, before: int = 24, after: int = 48) -> list[tuple[int, int]]:
+    """Merged spans of text around each match of `rx` (by default a run of digits).
 
-    A figure's pattern can only match near its digits, so running the big patterns in these
-    windows finds what running them over the whole text finds, faster on long prose.
-    `before` and `after` must exceed the longest prefix and suffix the patterns allow.
+    A pattern that can only match near such a match finds, run in these windows, what it finds
+    run over the whole text, faster on long prose. `before` and `after` must exceed the
+    longest prefix and suffix the pattern allows.
     """
     out: list[tuple[int, int]] = []
     n = len(text)
-    for start, end in spans if spans is not None else [m.span() for m in rx.finditer(text)]:
-        a, b = max(0, start - before), min(n, end + after)
+    for m in rx.finditer(text):
+        a, b = max(0, m.start() - before), min(n, m.end() + after)
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], b))
         else:
             out.append((a, b))
     return out
+
+
+def finditer_runs(rx: re.Pattern, text: str, runs: list[tuple[int, int]], reach: int):
+    """`rx.finditer(text)` for a pattern whose matches (never empty) start at most `reach`
+    characters before a run of digits or inside one: tried only there, not at every position."""
+    end = 0
+    for s, e in runs:
+        p = max(end, s - reach)
+        while p < e:
+            m = rx.match(text, p)
+            if m is None:
+                p += 1
+            else:
+                yield m
+                end = p = m.end()
 
 
 def finditer_in(rx: re.Pattern, text: str, windows: list[tuple[int, int]]):
