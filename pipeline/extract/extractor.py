@@ -453,7 +453,7 @@ class Extractor:
                 row = row.model_copy(update={"section": main_label if not row.section else f"{row.section} {main_label}"})
             else:
                 main_label = row.label
-            row_unit_pct = bool(re.search(r"%|\bper ?cent\b|\bratio\b", row.label, re.I))
+            row_unit_pct = _PERCENT_ROW.search(row.label) is not None
             section_period = single_period(find_mentions(row.section, fem)) if row.section else None
             row_text = _norm(row.label + " " + " ".join(c.text for c in row.cells))
             row_label = M.strip_period_words(row.label)  # "CY2022 (1/1/22-12/31/22)" is a period, not a breakdown
@@ -484,7 +484,9 @@ class Extractor:
                 hits, pos = [], 0
                 for part in (row.label, cell.label, col, row.section):
                     if part:
-                        hits.extend(RuleHit(h.rule, h.field, h.start + pos, h.end + pos) for h in self._text_hits(part))
+                        part_hits = self._text_hits(part)
+                        if part_hits:
+                            hits.extend(RuleHit(h.rule, h.field, h.start + pos, h.end + pos) for h in part_hits)
                         pos += len(part) + 3
                 # a row that only says "Total" (or a period) is about what the table's title says
                 generic = not (set(w.lower() for w in M.content_words(M.strip_period_words(near_text))) - _GENERIC_ROW)
@@ -586,6 +588,7 @@ def _dedupe_dims(dims):
 
 
 _SUB_ROW = re.compile(r"^\s*(?:[-–—]\s|of which\b|ratio to\b|as (?:a )?%|as a percentage|% of\b|per cent of\b|share of\b)", re.I)
+_PERCENT_ROW = re.compile(r"%|\bper ?cent\b|\bratio\b", re.I)
 _CONTEXT_OFFSET = 1 << 30  # where a table's caption and title hits sit, beyond any row text
 _GENERIC_ROW = {"total", "totals", "grand", "all", "overall", "number", "sum"}
 
