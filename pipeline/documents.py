@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .ingest import FORMATS
+from .extract.source import SourceMeta
 from .manifest import MANIFEST, Manifest, Source
 
 
@@ -47,8 +48,6 @@ def find_entry(manifest: Manifest, name: str) -> Source | None:
 
 def source_meta(entry: Source | None):
     """The manifest entry as the extractor's SourceMeta (None for a document not listed)."""
-    from .extract import SourceMeta  # here: listing documents needs no spaCy
-
     if entry is None:
         return None
     return SourceMeta(published=entry.published, published_inferred=entry.published_inferred,

@@ -10,6 +10,10 @@ __all__ = ["Extraction", "Extractor", "SourceMeta"]
 
 
 def __getattr__(name: str):
+    if name == "SourceMeta":
+        from .source import SourceMeta
+
+        return SourceMeta
     if name in __all__:
         from . import extractor
 

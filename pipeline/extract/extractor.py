@@ -11,7 +11,6 @@ import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from datetime import date
 
 from ..models import Block, Document, Observation, Skipped
 from . import metrics as M
@@ -21,6 +20,7 @@ from .periods import MONTH_NAMES, Mention, Period, as_year, cumulative, dateline
 from .prose_periods import (DATA_WORDS, FORECAST_SPAN, PRESENT, Context, Section, carries,
                             forecast_period, points_back, prose_period, stated, years_end)
 from .rules import RuleSet, load_rules
+from .source import SourceMeta
 
 PROSE = ("paragraph", "list_item", "heading", "caption")
 GENERIC_RULE = {"count": "generic.count.v1", "percent": "generic.percent.v1", "ratio": "generic.ratio.v1"}
@@ -51,19 +51,6 @@ _BACK_WORDS = {"figure", "number", "rate", "proportion", "share", "level", "tota
 _SHARES_QUALIFIER = re.compile(r"[^.;:()]{0,40}?(?:,|,? and)\s")
 _FIRST_SENTENCE = re.compile(r".*?(?:[.!?…]+[\"'”’)\]]*(?=\s)|$)", re.S)  # as the sentencizer splits
 _TLD_CURRENCY = {".nz": "nzd", ".au": "aud", ".ca": "cad", ".sg": "sgd", ".hk": "hkd"}
-
-
-@dataclass
-class SourceMeta:
-    """What the manifest says about a document (all optional)."""
-
-    published: date | None = None
-    published_inferred: bool = False
-    as_of: date | None = None
-    as_of_inferred: bool = False
-    currency: str | None = None
-    url: str | None = None
-    title: str | None = None
 
 
 @dataclass
