@@ -14,7 +14,7 @@ from typing import Callable
 from . import __version__
 from .documents import find_entry, list_documents, source_meta, source_name
 from .errors import FactpipeError, IngestError
-from .extract.rules import load_rules
+from .extract.rules import load_rules, rule_files, rules_hash
 from .manifest import load_manifest
 from .models import Observation, Skipped
 
@@ -53,12 +53,17 @@ _EXTRACTORS: dict = {}  # rules hash -> Extractor
 
 
 def get_extractor(rules_dir: str | Path):
-    """One Extractor per rules version per process (the spaCy pipeline loads once)."""
+    """One Extractor per rules version per process (the spaCy pipeline loads once): the rules'
+    files are hashed for every document, but parsed and validated only when they change."""
     from .extract import Extractor  # here: a run that processes nothing never loads spaCy
 
-    rules = load_rules(rules_dir)
-    ex = _EXTRACTORS.get(rules.hash)
+    rules_dir = Path(rules_dir)
+    try:
+        ex = _EXTRACTORS.get(rules_hash(rules_dir, rule_files(rules_dir)))
+    except OSError:
+        ex = None  # a missing file: load_rules says which
     if ex is None:
+        rules = load_rules(rules_dir)
         _EXTRACTORS.clear()
         ex = _EXTRACTORS[rules.hash] = Extractor(rules)
     return ex

@@ -133,3 +133,26 @@ def test_token_patterns_skipped_only_where_they_cannot_match(extractor, corpus_t
             assert sorted(extractor.matcher(sent)) == sorted(phrases + tokens), sent.text
             matched += bool(tokens)
     assert matched >= len(made)
+
+
+def test_extractor_loads_rules_again_only_when_they_change(tmp_path):
+    """Workers ask for the extractor once per document: the rules are parsed and validated
+    again only when a rules file changes, and a broken one is still an error naming it."""
+    import shutil
+
+    from conftest import RULES
+    from pipeline.errors import RulesError
+    from pipeline.run import get_extractor
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    first = get_extractor(rules)
+    assert get_extractor(rules) is first
+    metrics = rules / "metrics" / "ncmec.yaml"
+    metrics.write_text(metrics.read_text(encoding="utf-8") + "\n# a reviewer's note\n", encoding="utf-8")
+    second = get_extractor(rules)
+    assert second is not first and second.rules.hash != first.rules.hash
+    (rules / "lexicon.yaml").write_text("qualifiers: [\n", encoding="utf-8")
+    with pytest.raises(RulesError) as err:
+        get_extractor(rules)
+    assert "lexicon.yaml" in str(err.value)

@@ -141,6 +141,12 @@ def _load_yaml(path: Path) -> Any:
         raise RulesError(path, "not UTF-8 text") from None
 
 
+def rule_files(rules_dir: Path) -> list[str]:
+    """The files extraction reads: the lexicon and every metrics file."""
+    metrics = rules_dir / "metrics"
+    return [str(rules_dir / "lexicon.yaml")] + [str(p) for p in (sorted(metrics.glob("*.yaml")) if metrics.is_dir() else [])]
+
+
 def rules_hash(rules_dir: Path, files: list[str]) -> str:
     """Hash of the files extraction reads (not resolutions.yaml: a reviewer's decision must not
     make every document be extracted again)."""
@@ -168,9 +174,8 @@ def load_rules(rules_dir: str | Path, checked_dir: Path | None = None) -> RuleSe
         raise RulesError(lex_path, msg) from None
     metric_rules: list[MetricRule] = []
     seen: dict[str, Path] = {}
-    files = [str(lex_path)]
-    for path in sorted((rules_dir / "metrics").glob("*.yaml")) if (rules_dir / "metrics").is_dir() else []:
-        files.append(str(path))
+    files = rule_files(rules_dir)
+    for path in map(Path, files[1:]):
         data = _load_yaml(path)
         try:
             parsed = MetricRuleFile(**(data or {"rules": []}))
