@@ -141,6 +141,10 @@ def write_run(opts, progress):
                                       skipped=hit.skipped, title=hit.title, pages=hit.pages)
             doc["status"] = "reused"
             progress(f"reused     {name}", 2)
+        # what the changelog compares with, read while the new documents are processed
+        prev_facts = read_csv(out / prev / FILES["facts"], Fact) if prev else []
+        open_before = {cid for cid, status in read_column(out / prev / FILES["conflicts"], "conflict_id", "status")
+                       if status == "open"} if prev else set()
         outcomes = wait()
         if unreadable:  # a damaged cache entry: process that document again
             tasks += unreadable
@@ -183,13 +187,10 @@ def write_run(opts, progress):
         _checkpoint("extracted")
 
         version = next_version(out)
-        prev_facts = read_csv(out / prev / FILES["facts"], Fact) if prev else []
         changes = diff_facts(prev_facts, facts)
         del prev_facts, prev_obs
         counts = {k: sum(1 for c in changes if c.change == k) for k in ("added", "removed", "changed")}
         open_now = {c.conflict_id for c in conflicts if c.status == "open"}
-        open_before = {cid for cid, status in read_column(out / prev / FILES["conflicts"], "conflict_id", "status")
-                       if status == "open"} if prev else set()
         run = {
             "version": version, "previous": prev,
             "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
