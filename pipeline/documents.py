@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .ingest import FORMATS
 from .extract.source import SourceMeta
+from .ingest import FORMATS
 from .manifest import MANIFEST, Manifest, Source
 
 

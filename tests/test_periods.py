@@ -83,3 +83,9 @@ def test_years_end_month_starts_a_word():
     assert years_end("All figures are for June years unless stated.").group(1) == "June"
     assert years_end("MidJune years, then March years").group(1) == "March"
     assert years_end("no such years here") is None
+
+
+def test_relative_periods_are_found_far_from_any_year():
+    text = "Figures for 2019 are final. " + "The network kept growing through many quiet months. " * 3 + \
+        "It began two years ago with 40 members."
+    assert [m.kind for m in find_mentions(text)] == ["point", "ago"]

@@ -25,7 +25,8 @@ from .source import SourceMeta
 PROSE = ("paragraph", "list_item", "heading", "caption")
 GENERIC_RULE = {"count": "generic.count.v1", "percent": "generic.percent.v1", "ratio": "generic.ratio.v1"}
 # (?=...): where a separator can start, a word one only at a word start
-_CLAUSE_SEP = re.compile(r"(?=[;:,(wbvat—–])(?:(?<!\w)|(?=[;:,(—–]))(?:;|:(?=\s)|,(?=\s)|\(|\bwhile\b|\bwhereas\b|\bbut\b|\bvs\.?|\bversus\b|"
+_CLAUSE_SEP = re.compile(r"(?=[;:,(wbvat—–])(?:(?<!\w)|(?=[;:,(—–]))"
+                         r"(?:;|:(?=\s)|,(?=\s)|\(|\bwhile\b|\bwhereas\b|\bbut\b|\bvs\.?|\bversus\b|"
                          r"(?P<soft>\b(?:and|with|after|before|because|although|though|when)\b)|—|–(?=\s))", re.I)
 _BRACKET_OPEN = re.compile(r"\s?\(\s?(?:or\s|about\s|around\s|c\.\s?)?")
 _WORDS_THEN_BRACKET = re.compile(r"(?:\s[a-z][\w-]*){1,3}\s\(\s?")  # "20,235 people (0.5%) reported"

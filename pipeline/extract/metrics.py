@@ -166,7 +166,6 @@ _PERIODISH = re.compile(r"\b(?:CY|FY)\s?\d{4}[–-]?|\b(?:19|20)\d\d(?:/\d{2,4})
 
 
 @lru_cache(maxsize=16384)
-@lru_cache(maxsize=16384)
 def strip_period_words(text: str) -> str:
     """Cached: table headers and row labels repeat for every cell."""
     out = _PERIODISH.sub(" ", text or "")

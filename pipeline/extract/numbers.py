@@ -350,7 +350,8 @@ class Scanner:
         if digits_only and len(num) == 4 and _rx(r"[-–/]\d{2}\b").match(after):
             return skip("year (fiscal year)")
         # Ages and durations
-        if "age" in low_before and _rx(r"\b(aged?|ages)\s(?:between\s|from\s)?(?:\d+\s(?:to|and|-|–)\s)?$").search(low_before):
+        if "age" in low_before and \
+                _rx(r"\b(aged?|ages)\s(?:between\s|from\s)?(?:\d+\s(?:to|and|-|–)\s)?$").search(low_before):
             return skip("age")
         if _rx(r"[-\s]?(year|month|week|day)s?[-\s]old").match(low_after) or _rx(r"-(?:year|month)-old").match(low_after):
             return skip("age")

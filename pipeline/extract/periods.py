@@ -304,11 +304,12 @@ def _find_mentions(text: str, fiscal_end_month: int | None) -> list[Mention]:
     for p in PATTERNS:
         if p.needs is not None and not any(t in lowered for t in p.needs):
             continue  # a cheap test before the regular expression
-        if not dated and not (p.kind in RELATIVE_KINDS or p.rx is _SINCE_BARE) or p.rx is _DATE_RX and not has_date:
+        undated = p.kind in RELATIVE_KINDS or p.rx is _SINCE_BARE
+        if not dated and not undated or p.rx is _DATE_RX and not has_date:
             continue  # every other pattern needs a year (or a d/m/y date)
         if p.starts:
             matches = finditer_at(p.rx, text, starts.of(p))
-        elif not dated:
+        elif undated:
             matches = p.rx.finditer(text)
         else:  # a dated pattern holds a year (or a d/m/y date): run it near one
             if near is None:

@@ -41,6 +41,8 @@ def years_end(text: str) -> re.Match | None:
         if m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
             return m
     return None
+
+
 _ANAPHORA = re.compile(r"\b(?:these|those|of them|of whom|of which|the (?:fall|rise|increase|decrease|"
                        r"change|drop|remainder|rest|figure|total))\b", re.I)
 _CONTENT_WORD = re.compile(r"[A-Za-z][a-z-]{3,}")

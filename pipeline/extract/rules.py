@@ -143,8 +143,8 @@ def _load_yaml(path: Path) -> Any:
 
 def rule_files(rules_dir: Path) -> list[str]:
     """The files extraction reads: the lexicon and every metrics file."""
-    metrics = rules_dir / "metrics"
-    return [str(rules_dir / "lexicon.yaml")] + [str(p) for p in (sorted(metrics.glob("*.yaml")) if metrics.is_dir() else [])]
+    metrics = sorted((rules_dir / "metrics").glob("*.yaml")) if (rules_dir / "metrics").is_dir() else []
+    return [str(rules_dir / "lexicon.yaml")] + [str(p) for p in metrics]
 
 
 def rules_hash(rules_dir: Path, files: list[str]) -> str:
