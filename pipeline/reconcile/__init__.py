@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from ..models import ConflictMember, Fact, Observation
 from .agreement import agree, interval, is_precise, precision_rank, unit_family
@@ -32,7 +33,9 @@ def metric_key(o: Observation) -> str:
     return "label:" + " ".join(words[:12])
 
 
+@lru_cache(maxsize=65536)
 def normalize_dims(dims: str) -> str:
+    """Dimensions in one order ("a=1; b=2"); cached: the same few repeat across many facts."""
     parts = [p.strip() for p in dims.split(";") if p.strip()]
     return "; ".join(sorted(parts))
 
@@ -65,6 +68,8 @@ def _descaled(o: Observation) -> Observation:
 
 def _clusters(obs: list[Observation]) -> list[list[Observation]]:
     """Greedy cover by mutually agreeing observations, most precise first."""
+    if len(obs) == 1:
+        return [list(obs)]  # most facts have one observation: nothing to compare
     clusters: list[list[Observation]] = []
     for o in sorted(obs, key=lambda x: (precision_rank(_descaled(x)), x.source, x.char_start)):
         d = _descaled(o)
@@ -79,6 +84,9 @@ def _clusters(obs: list[Observation]) -> list[list[Observation]]:
 
 def _best(obs: list[Observation], sources: dict[str, SourceInfo]) -> Observation:
     """The most precise exact value from the most authoritative source; ties to the latest published."""
+    if len(obs) == 1:
+        return obs[0]
+
     def key(o: Observation):
         s = sources.get(o.source, SourceInfo())
         flagged = "scale_anomaly" in o.flags
