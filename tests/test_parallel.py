@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from conftest import BY_ESP, PAGE_2020, PAGE_2021, facts, make_raw
@@ -55,3 +57,27 @@ def test_dask_without_scheduler_is_a_clear_error(tmp_path):
     assert r.returncode != 0
     assert r.stderr.startswith("Error:") and "127.0.0.1:1" in r.stderr, r.stderr
     assert not (tmp_path / "out" / "LATEST").exists()
+
+
+def test_one_extractor_shared_by_threads_gives_what_it_gives_alone(extractor, ingested):
+    """Dask workers run tasks in threads that share a process's Extractor: extracting the
+    corpus in parallel threads gives exactly the observations of one document at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from conftest import CORPUS
+
+    docs = [ingested(p.relative_to(CORPUS).as_posix()) for p in sorted(CORPUS.rglob("*"))
+            if p.suffix in (".txt", ".pdf", ".html")] * 2
+
+    def run(doc):
+        return [o.model_dump() for o in extractor.extract(doc).observations]
+
+    alone = [run(d) for d in docs]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch often, so state they share shows
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            together = list(pool.map(run, docs))
+    finally:
+        sys.setswitchinterval(interval)
+    assert together == alone

@@ -50,7 +50,6 @@ class RuleMatcher:
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens: list[tuple[list[list[frozenset[int]]], Matcher]] = []  # (gates, matcher)
         self.keys: dict[int, tuple[int, str]] = {}
-        self._lower: tuple[Doc | None, list[int]] = (None, [])
         strings = nlp.vocab.strings
         for ri, rule in enumerate(rules.metric_rules):
             for field in FIELDS:
@@ -72,9 +71,10 @@ class RuleMatcher:
         is_span = isinstance(doclike, Span)
         doc = doclike.doc if is_span else doclike
         base = doclike.start if is_span else 0
-        if self._lower[0] is not doc:
-            self._lower = (doc, doc.to_array(LOWER).tolist())
-        words = set(self._lower[1][base:base + len(doclike)])
+        lower = doc.user_data.get("factpipe.lower")  # each token's LOWER id, once per Doc
+        if lower is None:
+            lower = doc.user_data["factpipe.lower"] = doc.to_array(LOWER).tolist()
+        words = set(lower[base:base + len(doclike)])
         # on a Span, the Matcher counts tokens from the span's start, the PhraseMatcher from the doc's
         runs = [(self.phrases, 0)] + [(m, base) for gates, m in self.tokens if _may_match(gates, words)]
         hits = []

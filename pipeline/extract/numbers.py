@@ -9,6 +9,7 @@ words, currencies, units) come from `rules/lexicon.yaml` through `Lexicon`.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -86,7 +87,7 @@ class Scanner:
 
     def __init__(self, lexicon: Lexicon):
         self.lex = lexicon
-        self._duration_text: tuple[str | None, bool] = (None, False)
+        self._memo = threading.local()  # per thread: Dask workers may scan in several at once
         scale = "|".join(sorted(map(re.escape, lexicon.scales), key=len, reverse=True))
         short_scale = "|".join(sorted(map(re.escape, lexicon.short_scales), key=len, reverse=True))
         cur_pre = "|".join(sorted(map(re.escape, lexicon.currency_prefixes), key=len, reverse=True))
@@ -407,9 +408,10 @@ class Scanner:
     def _names_duration_measure(self, lowered: str) -> bool:
         """Whether the text names a measure that durations are statistics of ("life expectancy");
         remembered for the text being scanned, whose durations all ask."""
-        if self._duration_text[0] is not lowered:
-            self._duration_text = (lowered, self.lex.duration_measure_rx.search(lowered) is not None)
-        return self._duration_text[1]
+        memo = self._memo
+        if getattr(memo, "text", None) is not lowered:
+            memo.text, memo.names = lowered, self.lex.duration_measure_rx.search(lowered) is not None
+        return memo.names
 
     def _finish(self, q: Quantity, text: str, lowered: str) -> Quantity:
         self._qualify(q, text, lowered)
