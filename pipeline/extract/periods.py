@@ -73,7 +73,10 @@ PATTERNS = [
     _Pattern("point", re.compile(rf"(?P<a>(?:\bthe\s)?{_YEAR}\syear\b)", re.I), needs=("year",)),
     # a year, not a decade ("the late 1990s")
     _Pattern("point", re.compile(rf"(?<![\d,.$£€])(?P<a>{_YEAR})(?!\d|,\d|\.\d|\s?%|['’]?s\b)")),
-    _Pattern("relative", re.compile(rf"\b(?P<a>{'|'.join(_RELATIVE)})\b", re.I), _RELATIVE),
+    _Pattern("relative", re.compile(rf"\b(?P<a>{'|'.join(_RELATIVE)})\b", re.I),
+             ("last ", "this ", "next ", "the p", "a year", "yesterday", "today", "now", "currently", "to date",
+              "so far", "at present"),
+             needs=("year", "month", "week", "yesterday", "today", "now", "currently", "to date", "so far", "present")),
     _Pattern("last_n", re.compile(rf"\b(?:during|over|in|for)\sthe\s(?:last|past|previous)\s(?P<n>{_N})\s"
                                   rf"(?P<u>years|months)\b", re.I),
              ("during", "over", "in", "for"), needs=("last", "past", "previous")),
