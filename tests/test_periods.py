@@ -63,7 +63,7 @@ def test_period_patterns_run_where_they_can_match_and_find_what_whole_text_scans
     """Period patterns run only at their start strings, or near a year, and only on texts
     holding a string they need; on real text that finds what scanning the whole text finds."""
     from pipeline.extract.numbers import digit_windows, finditer_in
-    from pipeline.extract.periods import _YEARISH, NEAR, PATTERNS, RELATIVE_KINDS, _Starts, finditer_at
+    from pipeline.extract.periods import _YEARISH, PATTERNS, RELATIVE_KINDS, _Starts, finditer_at
     for text in corpus_texts:
         starts = _Starts(text.lower())
         for p in PATTERNS:
@@ -74,7 +74,7 @@ def test_period_patterns_run_where_they_can_match_and_find_what_whole_text_scans
             if p.starts:
                 assert [m.span() for m in finditer_at(p.rx, text, starts.of(p))] == whole, p.kind
             elif p.kind not in RELATIVE_KINDS:
-                windows = digit_windows(text, _YEARISH, *NEAR)
+                windows = digit_windows(text, _YEARISH, *p.near)
                 assert [m.span() for m in finditer_in(p.rx, text, windows)] == whole, p.kind
 
 

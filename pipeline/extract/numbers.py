@@ -513,10 +513,14 @@ def digit_windows(text: str, rx: re.Pattern = _DIGIT_RUN, before: int = 24, afte
     run over the whole text, faster on long prose. `before` and `after` must exceed the
     longest prefix and suffix the pattern allows.
     """
+    return merged_windows([m.span() for m in rx.finditer(text)], len(text), before, after)
+
+
+def merged_windows(spans: list[tuple[int, int]], n: int, before: int, after: int) -> list[tuple[int, int]]:
+    """The spans widened by `before` and `after` characters (within 0..n), overlaps merged."""
     out: list[tuple[int, int]] = []
-    n = len(text)
-    for m in rx.finditer(text):
-        a, b = max(0, m.start() - before), min(n, m.end() + after)
+    for start, end in spans:
+        a, b = max(0, start - before), min(n, end + after)
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], b))
         else:

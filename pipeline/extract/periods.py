@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
-from .numbers import WORD_NUMBERS, digit_windows, finditer_in
+from .numbers import WORD_NUMBERS, finditer_in, merged_windows
 
 MONTH_NAMES = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTH_NAMES.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -27,7 +27,8 @@ _DATE = (rf"(?:{_MONTH}\s{_DAY},?\s{_YEAR}|{_DAY}\s(?:of\s)?{_MONTH},?\s{_YEAR}|
 _FY = rf"(?:{_YEAR}[/–-](?:\d{{4}}|\d{{2}}|\d)\b)"
 _POINT = rf"(?:{_DATE}|(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}|{_FY}|{_YEAR})"
 
-# the characters around a year that hold any match of a dated pattern without start strings
+# the characters around a year (or a d/m/y date's "1/3") that hold any match of a dated pattern
+# without start strings: a range of two dates at most, by default
 NEAR = (60, 60)
 _N = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty)"
 # (?=...): fail fast where no date (a month name or a day's digit) starts
@@ -46,6 +47,7 @@ class _Pattern(NamedTuple):
     rx: re.Pattern
     starts: tuple[str, ...] = ()
     needs: tuple[str, ...] | None = None  # strings the text must hold for any match: a cheaper gate
+    near: tuple[int, int] = NEAR  # characters before and after a year that hold any match
 
 
 _MONTHS_LOW = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -66,13 +68,13 @@ PATTERNS = [
     _Pattern("year_to", re.compile(rf"\bthe\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})\s(?:year|quarter)\b", re.I), ("the",)),
     _Pattern("since", re.compile(rf"\bsince\s(?:[\w'’]+\s){{0,8}}?(?:in\s)?(?P<a>{_POINT})", re.I), ("since",)),
     _Pattern("since", _SINCE_BARE, ("since",)),
-    _Pattern("point", _DATE_RX),
+    _Pattern("point", _DATE_RX, near=(24, 12)),  # "30th of September, 2021", "12/31/2021"
     _Pattern("point", re.compile(rf"(?P<a>(?:CY|FY|calendar year|fiscal year)\s?{_YEAR}(?:[/–-]\d{{2,4}})?)", re.I),
              ("cy", "fy", "calendar year", "fiscal year")),
-    _Pattern("point", re.compile(rf"(?P<a>{_FY})")),
-    _Pattern("point", re.compile(rf"(?P<a>(?:\bthe\s)?{_YEAR}\syear\b)", re.I), needs=("year",)),
+    _Pattern("point", re.compile(rf"(?P<a>{_FY})"), near=(1, 8)),
+    _Pattern("point", re.compile(rf"(?P<a>(?:\bthe\s)?{_YEAR}\syear\b)", re.I), needs=("year",), near=(6, 8)),
     # a year, not a decade ("the late 1990s")
-    _Pattern("point", re.compile(rf"(?<![\d,.$£€])(?P<a>{_YEAR})(?!\d|,\d|\.\d|\s?%|['’]?s\b)")),
+    _Pattern("point", re.compile(rf"(?<![\d,.$£€])(?P<a>{_YEAR})(?!\d|,\d|\.\d|\s?%|['’]?s\b)"), near=(1, 6)),
     _Pattern("relative", re.compile(rf"\b(?P<a>{'|'.join(_RELATIVE)})\b", re.I),
              ("last ", "this ", "next ", "the p", "a year", "yesterday", "today", "now", "currently", "to date",
               "so far", "at present"),
@@ -303,7 +305,7 @@ def _find_mentions(text: str, fiscal_end_month: int | None) -> list[Mention]:
     taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _URL.finditer(text)] \
         if "http" in lowered or "www." in lowered else []
     has_date = dated and _MONTHISH.search(lowered) is not None
-    starts, near = _Starts(lowered), None
+    starts, years, windows = _Starts(lowered), None, {}
     for p in PATTERNS:
         if p.needs is not None and not any(t in lowered for t in p.needs):
             continue  # a cheap test before the regular expression
@@ -315,9 +317,11 @@ def _find_mentions(text: str, fiscal_end_month: int | None) -> list[Mention]:
         elif undated:
             matches = p.rx.finditer(text)
         else:  # a dated pattern holds a year (or a d/m/y date): run it near one
-            if near is None:
-                near = digit_windows(text, _YEARISH, *NEAR)
-            matches = finditer_in(p.rx, text, near)
+            if years is None:
+                years = [m.span() for m in _YEARISH.finditer(text)]
+            if p.near not in windows:
+                windows[p.near] = merged_windows(years, len(text), *p.near)
+            matches = finditer_in(p.rx, text, windows[p.near])
         for m in matches:
             a, b = m.start(), m.end()
             if any(not (b <= x or a >= y) for x, y in taken):
