@@ -53,7 +53,10 @@ class Quantity:
     approximate_word: bool = False
 
     def shifted(self, by: int) -> Quantity:
-        """This quantity with its spans `by` characters further left (block to sentence offsets)."""
+        """This quantity with its spans `by` characters further left (block to sentence offsets);
+        itself when `by` is 0 (a sentence's quantities are only read)."""
+        if not by:
+            return self
         new = object.__new__(Quantity)
         new.__dict__.update(self.__dict__)  # every field, without dataclasses.replace's per-field work
         new.start, new.end = self.start - by, self.end - by

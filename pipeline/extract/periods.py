@@ -138,7 +138,10 @@ class Mention:
     #                 "after" for the start of what follows it ("beyond 1999/2000")
 
     def shifted(self, by: int) -> Mention:
-        """This mention with its span `by` characters further left (block to sentence offsets)."""
+        """This mention with its span `by` characters further left (block to sentence offsets);
+        itself when `by` is 0."""
+        if not by:
+            return self
         return Mention(self.start - by, self.end - by, self.kind, self.period, self.text, self.role)
 
 
