@@ -46,7 +46,7 @@ def find_entry(manifest: Manifest, name: str) -> Source | None:
     return entry
 
 
-def source_meta(entry: Source | None):
+def source_meta(entry: Source | None) -> SourceMeta | None:
     """The manifest entry as the extractor's SourceMeta (None for a document not listed)."""
     if entry is None:
         return None

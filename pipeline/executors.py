@@ -8,9 +8,9 @@ run's outputs do not depend on how many workers did the work.
 from __future__ import annotations
 
 import os
-from importlib import import_module
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -113,7 +113,3 @@ def start_tasks(tasks: Iterable[Task], *, executor: str = "local", jobs: int | N
             raise FactpipeError(None, "--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
         return start_dask(tasks, scheduler, on_done)
     return start_local(tasks, jobs or default_jobs(), on_done)
-
-
-def run_tasks(tasks: Iterable[Task], **kw) -> list[Outcome]:
-    return start_tasks(tasks, **kw)()

@@ -146,7 +146,7 @@ class Extractor:
                 if block.kind != "heading":
                     lead_pending = False  # it was the section's lead, and it states no period
                 continue
-            pair = self._label_value_pair(ctx, block, prev_block, markers)
+            pair = self._label_value_pair(ctx, block, prev_block)
             if pair is not None:
                 out.extend(pair)
                 prev_block = block
@@ -386,7 +386,7 @@ class Extractor:
         return None
 
     # -- label/value pairs ("Male" / "36%" on separate lines) ----------------------------
-    def _label_value_pair(self, ctx: Context, block: Block, prev: Block | None, markers):
+    def _label_value_pair(self, ctx: Context, block: Block, prev: Block | None):
         if block.kind not in ("paragraph", "list_item") or prev is None or prev.kind not in ("paragraph", "list_item"):
             return None
         text = block.text.strip()
