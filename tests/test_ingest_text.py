@@ -43,3 +43,73 @@ def test_latin1_text_detected(tmp_path):
     p.write_bytes("Les dépenses ont atteint 12 millions d’euros en 2020 à Montréal.\n".encode("cp1252"))
     doc = ingest_file(p)
     assert "dépenses" in doc.text and "Montréal" in doc.text
+
+
+TEXT_TABLE = """Annual figures
+
+Reports by incident type
+Incident type 2021 Reports 2022 Reports 2023 Reports
+Online Enticement of Children 44,155 80,524 186,819
+Child Sex Trafficking 16,032 18,336 17,353
+Unsolicited Obscene Material Sent to a
+Child 5,177 35,624 21,904
+Grand Total 29,397,681 32,059,029 36,210,368
+The totals include reports of every type.
+"""
+
+MARKDOWN_TABLE = """# Reports
+
+## Top reporting companies, 2023
+
+| Company | Reports | Share |
+|:--------|--------:|------:|
+| **ExampleBook** | 17,838,422 | 49.3% |
+| Photogram | 11,430,007 | 31.6% |
+"""
+
+
+def test_plain_text_table_rows_with_year_columns(tmp_path):
+    p = tmp_path / "table.txt"
+    p.write_text(TEXT_TABLE, encoding="utf-8")
+    doc = ingest_file(p)
+    [block] = [b for b in doc.blocks if b.kind == "table"]
+    t = block.table
+    assert t.caption == "Reports by incident type"
+    assert t.stub_header == "Incident type"
+    assert t.columns == ["2021 Reports", "2022 Reports", "2023 Reports"]
+    labels = [r.label for r in t.rows]
+    # a label wrapped onto two lines is one row label
+    assert labels == ["Online Enticement of Children", "Child Sex Trafficking",
+                      "Unsolicited Obscene Material Sent to a Child", "Grand Total"]
+    original = p.read_text(encoding="utf-8")
+    for row in t.rows:
+        for cell in row.cells:
+            assert doc.text[cell.start:cell.end] == cell.text
+            o = doc.original_offset(cell.start)
+            assert original[o:o + len(cell.text)] == cell.text
+    # the sentence after the table stays prose
+    assert any(b.kind == "paragraph" and b.text == "The totals include reports of every type." for b in doc.blocks)
+
+
+def test_markdown_pipe_table(tmp_path):
+    p = tmp_path / "table.md"
+    p.write_text(MARKDOWN_TABLE, encoding="utf-8")
+    doc = ingest_file(p)
+    [block] = [b for b in doc.blocks if b.kind == "table"]
+    t = block.table
+    assert t.caption == "Top reporting companies, 2023"  # the heading above it
+    assert t.stub_header == "Company" and t.columns == ["Reports", "Share"]
+    assert [(r.label, [c.text for c in r.cells]) for r in t.rows] == [
+        ("ExampleBook", ["17,838,422", "49.3%"]), ("Photogram", ["11,430,007", "31.6%"])]
+    original = p.read_text(encoding="utf-8")
+    cell = t.rows[0].cells[0]
+    o = doc.original_offset(cell.start)
+    assert original[o:o + len(cell.text)] == "17,838,422"
+
+
+def test_prose_lines_ending_in_figures_are_no_table(tmp_path):
+    p = tmp_path / "prose.txt"
+    p.write_text("In 2021 the hotline took calls from more than\n"
+                 "Our volunteers answered 1,200\nThe helpline received a total of 5,000\n", encoding="utf-8")
+    doc = ingest_file(p)
+    assert not [b for b in doc.blocks if b.kind == "table"]

@@ -11,6 +11,7 @@ import re
 from ..models import Document
 from .builder import DocumentBuilder
 from .decode import decode_bytes, repair_text
+from .text_tables import TextTable, split_tables
 
 _MD_HINTS = re.compile(r"^#{1,6} |\*\*\S|\S\*\*|\]\(|^```", re.M)
 _HEADING_MD = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -67,6 +68,13 @@ def _clean_line(line: str, orig: int, markdown: bool, out: _Pieces) -> None:
     out.add(line[pos:], orig + pos)
 
 
+def _plain_md(text: str) -> str:
+    """A markdown line's text without its inline markup (for lines kept as they are)."""
+    pieces = _Pieces()
+    _clean_line(text, 0, True, pieces)
+    return pieces.text
+
+
 def _is_plain_heading(line: str, prev_blank: bool, next_blank: bool) -> bool:
     """A short, unpunctuated line standing alone between blank lines reads as a heading."""
     s = line.strip()
@@ -112,6 +120,30 @@ def ingest_text(data: bytes, path, source: str, sha256: str, markdown: bool | No
         if kind == "heading" and title is None and not builder.blocks[:-1]:
             title = text
 
+    def emit_table(tt: TextTable):
+        rows = []
+        for (label, _), cells in tt.rows:
+            out = [{"text": repair_text(t).translate(_SPACES), "column": c} for c, (t, _) in enumerate(cells) if t]
+            if out:
+                rows.append((repair_text(label).translate(_SPACES), out))
+        header = [repair_text(_plain_md(t) if markdown else t).translate(_SPACES).strip() for t, _ in tt.header]
+        if tt.table.caption is None and builder.blocks and builder.blocks[-1].kind == "heading":
+            tt.table.caption = builder.blocks[-1].text  # as an HTML table takes its heading
+        block = builder.add_table(tt.table, rows, header_lines=header)
+        if block is None:
+            return
+        # each header line, row label and cell starts where it stood in the original
+        pos = block.start
+        for (text, orig), written in zip(tt.header, header):
+            if written:
+                origin.append((pos, orig))
+                pos += len(written) + 1
+        kept = [(lab, [c for c in cells if c[0]]) for lab, cells in tt.rows if any(c[0] for c in cells)]
+        for row, ((_, label_orig), cells) in zip(block.table.rows, kept):
+            origin.append((row.start, label_orig))
+            for cell, (_, cell_orig) in zip(row.cells, cells):
+                origin.append((cell.start, cell_orig))
+
     blank = lambda i: i < 0 or i >= len(lines) or not lines[i][0].strip()  # noqa: E731
     para: list[tuple[str, int]] = []
     item: list[tuple[str, int]] = []
@@ -121,7 +153,11 @@ def ingest_text(data: bytes, path, source: str, sha256: str, markdown: bool | No
         if item:
             emit("list_item", item)
         if para:
-            emit("paragraph", para)
+            for kind, piece in split_tables(para, markdown):
+                if kind == "table":
+                    emit_table(piece)
+                else:
+                    emit("paragraph", piece)
         para, item = [], []
 
     for i, (line, orig) in enumerate(lines):
