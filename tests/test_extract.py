@@ -156,3 +156,22 @@ def test_extractor_loads_rules_again_only_when_they_change(tmp_path):
     with pytest.raises(RulesError) as err:
         get_extractor(rules)
     assert "lexicon.yaml" in str(err.value)
+
+
+def test_text_table_cells_take_their_column_year(tmp_path):
+    from test_ingest_text import TEXT_TABLE
+
+    p = tmp_path / "report.txt"
+    p.write_text(TEXT_TABLE, encoding="utf-8")
+    r = facts("extract", "--format", "jsonl", p)
+    assert r.returncode == 0, r.stderr
+    obs = [json.loads(l) for l in r.stdout.splitlines()]
+    by_surface = {o["surface"]: o for o in obs}
+    assert by_surface["80,524"]["period_end"] == "2022-12-31"
+    assert by_surface["186,819"]["period_end"] == "2023-12-31"
+    assert "Online Enticement of Children" in by_surface["186,819"]["dimensions"]
+    assert by_surface["186,819"]["kind"] == "table"
+    # the column headers' years are no figures
+    assert not {"2021", "2022", "2023"} & set(by_surface)
+    for o in obs:
+        assert o["quote"][o["quote_offset"]:o["quote_offset"] + len(o["surface"])] == o["surface"]

@@ -155,3 +155,21 @@ def test_a_news_page_with_a_byline(extract):
     assert obs["4,500"].period_end.year == 2022
     assert (obs["300"].period_start, obs["300"].period_end) == (date(2023, 1, 1), date(2023, 1, 31))
     assert obs["40%"].period_end == date(2023, 3, 12)  # 1991-2020 is the baseline, not the period
+
+
+def test_a_year_that_dates_another_event_is_not_the_figures_period(extract):
+    obs = extract("The charity, founded by two parents in 1984, said its hotline took 29.3 million calls. "
+                  "Over 99 percent of the calls came from the public.\n\n"
+                  "Team Blue was launched in 2003 and has deployed 1,200 times.\n")
+    for surface in ("29.3 million", "99 percent", "1,200 times"):
+        assert obs[surface].period_end is None, surface
+
+
+def test_a_clause_that_opens_with_a_period_governs_the_figures_after_it(extract):
+    obs = extract("In 2020, the hotline took 21,669,264 calls, while in 2021, it took 29,309,106 calls, "
+                  "an increase of 35.3 percent. In 2022, it took 32 million calls, up from 29.3 million in "
+                  "2021, and 88 million messages.\n")
+    assert obs["21,669,264"].period_end == date(2020, 12, 31)
+    assert obs["29,309,106"].period_end == date(2021, 12, 31)
+    assert obs["35.3 percent"].period_end == date(2021, 12, 31)
+    assert obs["88 million"].period_end == date(2022, 12, 31)  # not the "in 2021" of 29.3 million

@@ -135,6 +135,7 @@ class Mention:
     period: Period | None  # None for relative/since-without-year until resolved
     text: str
     role: str = ""  # "base" for a comparison base ("from 2020"), "since" for cumulative starts,
+    #                 "event" for the date of something else ("founded in 1984"),
     #                 "after" for the start of what follows it ("beyond 1999/2000")
 
     def shifted(self, by: int) -> Mention:
@@ -338,12 +339,15 @@ def _find_mentions(text: str, fiscal_end_month: int | None) -> list[Mention]:
     for men in found:
         if men.kind not in ("point", "range"):
             continue
-        before = text[max(0, men.start - 60):men.start].lower()
-        before = re.split(r"[.!?]\s", before)[-1]  # within the sentence
+        wider = text[max(0, men.start - 60):men.start].lower()
+        before = re.split(r"[.!?]\s", wider)[-1]  # within the sentence
         if _BASELINE.match(text, men.end) and re.search(r"\b(?:above|below|than|to|with|over)\s(?:the\s|its\s)?$", before):
             men.role = "base"  # "40% above the 1991-2020 average", "close to the 2019 level"
             continue
         if men.kind == "range":
+            continue
+        if _EVENT.search(wider):
+            men.role = "event"  # "established by Congress in 1984": when something else happened
             continue
         if re.search(r"\b(?:beyond|after)\s(?:the\s)?$", before):
             men.role = "after"  # "Beyond 1999/2000 the balance rises": the years after it
@@ -355,6 +359,10 @@ def _find_mentions(text: str, fiscal_end_month: int | None) -> list[Mention]:
     return found
 
 
+# a verb of founding or starting: the year after it dates that event, not the figures around it
+_EVENT = re.compile(r"\b(?:founded|established|launched|created|formed|opened|set up|introduced|enacted|"
+                    r"incorporated|inaugurated|chartered|built|born|began|begun|started|died)"
+                    r"(?:\s[\w.,&'’-]+){0,6}?\s(?:in|on|during)\s(?:the\s)?$")
 _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is set to|are set to)\b", re.I)
 
 
@@ -456,7 +464,7 @@ def cumulative(since: Mention, as_of: date | None, inferred: bool) -> Period | N
 
 def single_period(mentions: list[Mention]) -> Period | None:
     """The one period a heading or lead sentence states, or None if it states several or none."""
-    periods = {m.period for m in mentions if m.period is not None and m.role not in ("base", "since", "after")}
+    periods = {m.period for m in mentions if m.period is not None and m.role not in ("base", "since", "after", "event")}
     if len(periods) == 1:
         return next(iter(periods))
     ends = {p.end_year for p in periods}

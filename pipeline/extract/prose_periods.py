@@ -113,7 +113,7 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
     reference = ctx.section_reference()
     resolved: list[tuple[Mention, Period | None]] = []
     for m in mentions:
-        if m.role in ("base", "after"):
+        if m.role in ("base", "after") or m.role == "event" and not clause[0] <= m.start < clause[1]:
             continue
         if m.kind == "since":
             p = cumulative(m, ctx.as_of, ctx.as_of_inferred)
@@ -202,7 +202,8 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
         if len(gap) <= 3 or len(gap) <= 12 and not re.search(r"\b(from|than|since|on)\b", gap) or len(gap) <= 60 and re.search(
                 r"\b(in|during|for|by|as of|as at|of|to|at|through|between|from)\s*(?:the\s)?$", gap.lower() + " "):
             return _pair(text, q, qi, qs, p), p.inferred
-    preceding = [(m, p) for m, p in wide if m.end <= q.start and p is not None]
+    # (not one another figure holds: the "in 2021" of "up from 29.3 million in 2021, and 88 million")
+    preceding = [(m, p) for m, p in wide if m.end <= q.start and p is not None and not _held(text, m, qs)]
     if preceding:
         p = preceding[-1][1]
         return _pair(text, q, qi, qs, p), p.inferred
@@ -219,8 +220,13 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
                                for m, p in resolved):
         p = later_since[0][1]
         return (p, p.inferred) if p else (None, False)
-    # a period that opens the sentence ("In 2021, ...", "As of January 31, 2023, ...")
-    lead = [(m, p) for m, p in resolved if m.start < 25 and p is not None and m.kind != "since"]
+    # a period that opens the sentence ("In 2021, ...", "As of January 31, 2023, ...") or, nearer
+    # before the figure, one of its clauses ("In 2020, it received 21,669,264 reports, while in
+    # 2021, it received 29,309,106 reports, an increase of 35.3 percent")
+    lead = [(m, p) for m, p in resolved if p is not None and m.kind != "since" and (
+        m.start < 25 or m.end <= q.start and _CLAUSE_LEAD.search(text, max(0, m.start - 20), m.start)
+        and text.startswith(",", m.end))]
+    lead = [x for x in lead if x[0].end <= q.start][-1:] or lead
     if lead:
         p = lead[0][1]
         return _pair(text, q, qi, qs, p), p.inferred
@@ -239,6 +245,18 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
         # "Net debt forecasts are lower by $100 million": over the forecast period
         return Period(ctx.forecast.start, ctx.forecast.end, "range", inferred=True), True
     return _reported(ctx, text, resolved)
+
+
+_CLAUSE_LEAD = re.compile(r"(?:[,;:—–]\s*|\b(?:while|whereas|and|but|then)\s+)(?:in|during|for|by|as of|as at)\s+$", re.I)
+
+
+_HOLDS = re.compile(r"\s*(?:in|during|for|by|as of|as at|at)?\s*", re.I)
+
+
+def _held(text: str, m: Mention, qs: list[Quantity]) -> bool:
+    """Is the mention the period of the figure right before it ("21.7 million in 2020")?"""
+    prev = max((x.end for x in qs if x.end <= m.start), default=None)
+    return prev is not None and _HOLDS.fullmatch(text, prev, m.start) is not None
 
 
 def _reported(ctx: Context, text: str, resolved: list[tuple[Mention, Period | None]]):
