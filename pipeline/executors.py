@@ -61,8 +61,10 @@ def start_local(tasks: list[Task], jobs: int, on_done: Callable[[Outcome], None]
                 on_done(out[-1])
             return out
         return run_here
-    # import spaCy once, here: the forked workers inherit it instead of each importing it
-    import_module(f"{__package__}.extract.extractor")
+    if len(tasks) > jobs:
+        # import spaCy once, here: the forked workers inherit it instead of each importing it
+        # (with a worker per task, each imports it while this process loads the cached results)
+        import_module(f"{__package__}.extract.extractor")
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)))
     futures = [pool.submit(run_task, t) for t in tasks]
 

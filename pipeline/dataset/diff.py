@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import DatasetError
 from ..models import Fact
-from .io import read_csv
+from .io import iter_rows
 from .store import list_versions, resolve_version
 
 
@@ -38,7 +40,30 @@ class Diff:
         return sum(1 for c in self.changes if c.change == kind)
 
 
-def diff_facts(old: list[Fact], new: list[Fact]) -> list[FactChange]:
+class FactSummary(NamedTuple):
+    """What a diff compares of a fact (read from facts.csv without validating whole facts)."""
+
+    fact_id: str
+    metric: str
+    metric_label: str
+    dimensions: str
+    period_end: str
+    unit: str
+    value: float
+    status: str
+
+
+def read_summaries(path: Path) -> list[FactSummary]:
+    """The facts of a facts.csv as FactSummary rows."""
+    return [FactSummary(r["fact_id"], r["metric"], r["metric_label"], r["dimensions"], r["period_end"], r["unit"],
+                        float(r["value"]), r["status"]) for r in iter_rows(path)]
+
+
+def _iso(d: date | str | None) -> str:
+    return d.isoformat() if isinstance(d, date) else d or ""
+
+
+def diff_facts(old: list[Fact | FactSummary], new: list[Fact | FactSummary]) -> list[FactChange]:
     a = {f.fact_id: f for f in old}
     b = {f.fact_id: f for f in new}
     out = []
@@ -46,7 +71,7 @@ def diff_facts(old: list[Fact], new: list[Fact]) -> list[FactChange]:
         fa, fb = a.get(fid), b.get(fid)
         f = fb or fa
         base = dict(fact_id=fid, metric=f.metric, metric_label=f.metric_label, dimensions=f.dimensions,
-                    period_end=f.period_end.isoformat() if f.period_end else "", unit=f.unit)
+                    period_end=_iso(f.period_end), unit=f.unit)
         if fa is None:
             out.append(FactChange(change="added", new_value=fb.value, new_status=fb.status, **base))
         elif fb is None:
@@ -57,11 +82,11 @@ def diff_facts(old: list[Fact], new: list[Fact]) -> list[FactChange]:
     return out
 
 
-def load_facts(version_dir: Path) -> list[Fact]:
+def load_facts(version_dir: Path) -> list[FactSummary]:
     path = version_dir / "facts.csv"
     if not path.exists():
         raise DatasetError(path, "missing: not a complete dataset version")
-    return read_csv(path, Fact)
+    return read_summaries(path)
 
 
 def diff_versions(out_dir, old: str | None = None, new: str | None = None) -> Diff:

@@ -16,30 +16,33 @@ CONFLICT_COLUMNS = list(ConflictMember.model_fields)
 SKIPPED_COLUMNS = list(Skipped.model_fields)
 
 
-def _row(model) -> dict:
-    # the models' fields are plain values (str, int, float, bool, date): their attributes are
-    # what model_dump(mode="json") would give, without its cost on large versions
-    out = {}
-    for k, v in model.__dict__.items():
-        if v is None:
-            out[k] = ""
-        elif isinstance(v, bool):
-            out[k] = "true" if v else "false"
-        elif isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
-            out[k] = int(v)
-        elif isinstance(v, date):
-            out[k] = v.isoformat()
-        else:
-            out[k] = v
-    return out
+def _cell(v):
+    # the models' fields are plain values (str, int, float, bool, date): written as
+    # model_dump(mode="json") would give them, without its cost on large versions
+    if v is None:
+        return ""
+    if v is True or v is False:
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return int(v)
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
 
 
-def to_csv(models, columns: list[str]) -> str:
+def to_csv(models, columns: list[str], header: bool = True) -> str:
+    """The models as CSV text in `columns` order (without the header line: rows to join)."""
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
-    w.writeheader()
+    w = csv.writer(buf, lineterminator="\n")
+    if header:
+        w.writerow(columns)
+    in_order = None  # are the models' fields in the columns' order (as a model declares them)?
     for m in models:
-        w.writerow(_row(m))
+        values = m.__dict__
+        if in_order is None:
+            in_order = list(values) == columns
+        row = values.values() if in_order else [values.get(c) for c in columns]
+        w.writerow([v if v.__class__ is str else _cell(v) for v in row])  # most values are text
     return buf.getvalue()
 
 
@@ -71,7 +74,13 @@ def iter_rows(path: Path):
     if not Path(path).exists():
         return
     with Path(path).open(newline="", encoding="utf-8") as fh:
-        yield from csv.DictReader(fh)
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            return
+        for row in reader:
+            if row:
+                yield dict(zip(header, row))
 
 
 def read_column(path: Path, *columns: str) -> list[tuple[str, ...]]:

@@ -20,13 +20,13 @@ from ..errors import FactpipeError, IngestError
 from ..executors import Task, start_tasks
 from ..extract.rules import load_rules
 from ..manifest import load_manifest
-from ..models import Fact, Observation
+from ..models import Observation
 from ..reconcile import SourceInfo, reconcile
 from ..reconcile.resolutions import load_resolutions
 from . import changelog
 from .cache import CACHE_DIR, Cache, cache_key
 from .datapackage import datapackage
-from .diff import diff_facts
+from .diff import diff_facts, read_summaries
 from .io import CONFLICT_COLUMNS, FACT_COLUMNS, OBSERVATION_COLUMNS, SKIPPED_COLUMNS, read_column, read_csv, to_csv
 from .store import LATEST, clean_tmp, latest, locked, new_tmp_dir, next_version, publish, write_atomic
 
@@ -47,6 +47,13 @@ def _sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _csv_rows(observations: list[Observation], skipped: list) -> tuple[str, str]:
+    """One document's rows of observations.csv and skipped.csv, in the files' order."""
+    return (to_csv(sorted(observations, key=lambda o: (o.char_start, o.char_end, o.rule)), OBSERVATION_COLUMNS,
+                   header=False),
+            to_csv(sorted(skipped, key=lambda s: s.char_start), SKIPPED_COLUMNS, header=False))
 
 
 def read_run(version_dir: Path) -> dict | None:
@@ -141,10 +148,12 @@ def write_run(opts, progress):
                                       skipped=hit.skipped, title=hit.title, pages=hit.pages)
             doc["status"] = "reused"
             progress(f"reused     {name}", 2)
-        # what the changelog compares with, read while the new documents are processed
-        prev_facts = read_csv(out / prev / FILES["facts"], Fact) if prev else []
+        # what the changelog compares with, and the cached documents' CSV rows, made while the
+        # new documents are processed
+        prev_facts = read_summaries(out / prev / FILES["facts"]) if prev else []
         open_before = {cid for cid, status in read_column(out / prev / FILES["conflicts"], "conflict_id", "status")
                        if status == "open"} if prev else set()
+        rows = {name: _csv_rows(r.observations, r.skipped) for name, r in results.items()}
         outcomes = wait()
         if unreadable:  # a damaged cache entry: process that document again
             tasks += unreadable
@@ -176,10 +185,17 @@ def write_run(opts, progress):
         for d in docs:
             if d["source"] in stale:
                 d["status"] = "stale"
-        observations = [o for r in results.values() for o in r.observations] + \
-            [o for o in prev_obs if o.source in stale]
-        observations.sort(key=lambda o: (o.source, o.char_start, o.char_end, o.rule))
-        skipped = sorted((s for r in results.values() for s in r.skipped), key=lambda s: (s.source, s.char_start))
+        carried = [o for o in prev_obs if o.source in stale]
+        observations = [o for r in results.values() for o in r.observations] + carried
+        # observations.csv and skipped.csv hold each document's rows in turn, by source
+        for name, r in results.items():
+            if name not in rows:
+                rows[name] = _csv_rows(r.observations, r.skipped)
+        for name in stale:
+            rows[name] = _csv_rows([o for o in carried if o.source == name], [])
+        obs_csv = to_csv([], OBSERVATION_COLUMNS) + "".join(rows[n][0] for n in sorted(rows))
+        skipped_csv = to_csv([], SKIPPED_COLUMNS) + "".join(rows[n][1] for n in sorted(rows))
+        del rows
         sources = {d["source"]: SourceInfo(authority=d["authority"],
                                            published=datetime.fromisoformat(d["published"]).date() if d["published"] else None)
                    for d in docs}
@@ -207,15 +223,15 @@ def write_run(opts, progress):
         n_observations, n_facts = len(observations), len(facts)
         tmp = new_tmp_dir(out)
         try:
-            (tmp / FILES["observations"]).write_text(to_csv(observations, OBSERVATION_COLUMNS), encoding="utf-8")
+            (tmp / FILES["observations"]).write_text(obs_csv, encoding="utf-8")
             (tmp / FILES["facts"]).write_text(to_csv(facts, FACT_COLUMNS), encoding="utf-8")
             (tmp / FILES["conflicts"]).write_text(to_csv(conflicts, CONFLICT_COLUMNS), encoding="utf-8")
-            (tmp / FILES["skipped"]).write_text(to_csv(skipped, SKIPPED_COLUMNS), encoding="utf-8")
+            (tmp / FILES["skipped"]).write_text(skipped_csv, encoding="utf-8")
             (tmp / "datapackage.json").write_text(datapackage(version, FILES), encoding="utf-8")
             (tmp / "run.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
             # the report reads the files just written, one row at a time: free the run's copies
             # first (but the facts, which it would read back whole)
-            del observations, conflicts, skipped, results
+            del observations, conflicts, results, obs_csv, skipped_csv
             from ..report import write_version_report
             write_version_report(tmp / "report.html", tmp, raw_dir=raw, previous=out / prev if prev else None,
                                  changes=changes, facts=facts)

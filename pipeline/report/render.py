@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..dataset.diff import diff_facts
+from ..dataset.diff import diff_facts, read_summaries
 from ..dataset.io import iter_rows, read_csv
 from ..models import Fact
 from .charts import Point, line_chart
@@ -75,7 +75,7 @@ def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None
     if facts is None:
         facts = read_csv(version_dir / "facts.csv", Fact)
     if changes is None:
-        prev_facts = read_csv(previous / "facts.csv", Fact) if previous and (previous / "facts.csv").exists() else None
+        prev_facts = read_summaries(previous / "facts.csv") if previous and (previous / "facts.csv").exists() else None
         changes = diff_facts(prev_facts, facts) if prev_facts is not None else []
 
     titles = {d["source"]: d.get("title") or d["source"] for d in run["documents"]}
@@ -155,20 +155,30 @@ def _stream(head: str, data, tail: str):
     yield tail
 
 
-def _pieces(obj, depth: int):
-    """JSON of `obj`: containers down to `depth` item by item, what is below in one (fast) call."""
+def _pieces(obj, depth: int, batch: int = 500):
+    """JSON of `obj`: containers down to `depth` in slices of `batch` items, what is below in one
+    (fast) call; the pieces join to what one json.dumps would give."""
     if depth and isinstance(obj, dict):
         yield "{"
-        for i, (k, v) in enumerate(obj.items()):
-            yield ("," if i else "") + _dumps(k) + ":"
-            yield from _pieces(v, depth - 1)
+        items = list(obj.items())
+        for i in range(0, len(items), batch):
+            if depth > 1:
+                for j, (k, v) in enumerate(items[i:i + batch]):
+                    yield ("," if i + j else "") + _dumps(k) + ":"
+                    yield from _pieces(v, depth - 1)
+            else:
+                yield ("," if i else "") + _dumps(dict(items[i:i + batch]))[1:-1]
         yield "}"
     elif depth and isinstance(obj, list):
         yield "["
-        for i, v in enumerate(obj):
-            if i:
-                yield ","
-            yield from _pieces(v, depth - 1)
+        for i in range(0, len(obj), batch):
+            if depth > 1:
+                for j, v in enumerate(obj[i:i + batch]):
+                    if i + j:
+                        yield ","
+                    yield from _pieces(v, depth - 1)
+            else:
+                yield ("," if i else "") + _dumps(obj[i:i + batch])[1:-1]
         yield "]"
     else:
         yield _dumps(obj)
