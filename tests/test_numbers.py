@@ -77,6 +77,15 @@ def test_range_shares_scale_and_qualifier(scan):
     assert [(q.value, q.qualifier) for q in qs] == [(25, "about"), (20, "about")]
     qs, _ = scan("a target of 45,000–50,000 approvals")
     assert [q.value for q in qs] == [45000, 50000]
+    qs, _ = scan("between 5 and 10% of adults")
+    assert [(q.value, q.unit) for q in qs] == [(5, "percent"), (10, "percent")]
+
+
+def test_a_change_and_its_result_are_no_range(scan):
+    qs, _ = scan("Fraud offences fell by 13% to 3.5 million")
+    assert [(q.value, q.unit) for q in qs] == [(13, "percent"), (3.5e6, "count")]
+    qs, _ = scan("rose from 12% to 3.4 million households")  # no unit in common: two figures
+    assert [(q.value, q.unit) for q in qs] == [(12, "percent"), (3.4e6, "count")]
 
 
 def test_scale_anomaly_kept_as_written(scan):

@@ -89,3 +89,13 @@ def test_relative_periods_are_found_far_from_any_year():
     text = "Figures for 2019 are final. " + "The network kept growing through many quiet months. " * 3 + \
         "It began two years ago with 40 members."
     assert [m.kind for m in find_mentions(text)] == ["point", "ago"]
+
+
+def test_a_comparison_base_and_an_other_events_year_have_their_roles():
+    roles = {m.text: m.role for m in find_mentions(
+        "590 homicides, a 15% decrease from the year ending March 2022 (696); compared with the year ending "
+        "March 2020, and the charity, founded in 1984, counted them")}
+    assert [r for t, r in roles.items() if "2022" in t] == ["base"]
+    assert [r for t, r in roles.items() if "2020" in t] == ["base"]
+    assert [r for t, r in roles.items() if "1984" in t] == ["event"]
+

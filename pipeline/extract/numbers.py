@@ -489,8 +489,10 @@ class Scanner:
             if _rx(r"\s?(?:-|–|—|to|and)\s?").fullmatch(between):
                 before = text[max(0, a.start - 12):a.start].lower()
                 is_range = between.strip() in ("-", "–", "—") or _rx(r"(between|from)\s$").search(before) \
-                    or between.strip() == "to"
-                if not is_range:
+                    or between.strip() == "to" and not _rx(r"\bby\s$").search(before)  # "fell by 13% to 3.5m"
+                # the ends of a range are in one unit, or one of them is a bare number that takes
+                # the other's ("5 to 10%"): "13% to 3.5 million" is no range
+                if not is_range or a.unit != b.unit and not (_bare(a, text) or _bare(b, text)):
                     continue
                 a.range_with, b.range_with = i + 1, i
                 if a.unit == "count" and b.unit != "count":
@@ -504,6 +506,11 @@ class Scanner:
                     a.value *= mult
                 if a.qualifier != "exact" and b.qualifier == "exact":
                     b.qualifier = a.qualifier
+
+
+def _bare(q: Quantity, text: str) -> bool:
+    """A number written without a unit, scale or currency ("5" in "5 to 10%")."""
+    return q.unit == "count" and _rx(r"[\d.,]+").fullmatch(text[q.start:q.end]) is not None
 
 
 _DIGIT_RUN = re.compile(r"[\d½¼¾⅓⅔⅕⅛][\d,.]*")

@@ -337,7 +337,7 @@ def _find_mentions(text: str, fiscal_end_month: int | None) -> list[Mention]:
             taken.append((a, b))
     found.sort(key=lambda x: x.start)
     for men in found:
-        if men.kind not in ("point", "range"):
+        if men.kind not in ("point", "range", "year_to"):
             continue
         wider = text[max(0, men.start - 60):men.start].lower()
         before = re.split(r"[.!?]\s", wider)[-1]  # within the sentence
@@ -353,15 +353,17 @@ def _find_mentions(text: str, fiscal_end_month: int | None) -> list[Mention]:
             men.role = "after"  # "Beyond 1999/2000 the balance rises": the years after it
             continue
         # a comparison base: "increased more than 40% from 2020", "up by 5% on 2004 figures"
-        if re.search(r"\b(than|compared (?:to|with)|versus|vs\.?|relative to)\s$", before) or (
+        if re.search(r"\b(than|compared (?:to|with)|versus|vs\.?|relative to)\s(?:the\s)?$", before) or (
                 re.search(r"\b(from|on|over)\s(?:the\s)?$", before) and _CHANGE.search(before)):
             men.role = "base"
     return found
 
 
 # a verb of founding or starting: the year after it dates that event, not the figures around it
-_EVENT = re.compile(r"\b(?:founded|established|launched|created|formed|opened|set up|introduced|enacted|"
-                    r"incorporated|inaugurated|chartered|built|born|began|begun|started|died)"
+_EVENT = re.compile(r"\b(?:founded|established|launched|created|formed|opened|set up|introduced|enacted|passed|"
+                    r"signed|adopted|ratified|abolished|declared|designated|recognised|recognized|elected|"
+                    r"appointed|incorporated|inaugurated|chartered|built|born|began|begun|started|died|"
+                    r"creation|founding|foundation|inception|launch|establishment|opening)"
                     r"(?:\s[\w.,&'’-]+){0,6}?\s(?:in|on|during)\s(?:the\s)?$")
 _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is set to|are set to)\b", re.I)
 
