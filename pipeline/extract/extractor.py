@@ -434,6 +434,7 @@ class Extractor:
         ctx_hits = [RuleHit(h.rule, h.field, h.start + _CONTEXT_OFFSET, h.end + _CONTEXT_OFFSET)
                     for h in self._text_hits(ctx_text)]
         skip_cols = {i for i, c in enumerate(table.columns) if _RANK_COLUMN.fullmatch(c)}
+        generic_of: dict[str, bool] = {}  # near text -> says only "Total" (or a period)
         for row in table.rows:
             row_period = single_period(find_mentions(row.label, fem))
             # "- % of GDP", "Ratio to GDP (%)": a relative measure of the row above it
@@ -462,7 +463,8 @@ class Extractor:
                         break
                 col_clean = M.strip_period_words(col)
                 # words in the cell besides its figures ("70.2% European") say what the figure is of
-                detail = cell.label or " ".join(M.content_words(_without(cell.text, qs)))
+                detail = cell.label or ("" if len(qs) == 1 and cell.text.strip() == qs[0].surface
+                                        else " ".join(M.content_words(_without(cell.text, qs))))
                 parts = [(rkey, row_label, row.label), ("column", col_clean, col), ("detail", detail, detail)]
                 if col_clean.lower() in label.lower():
                     parts[1] = ("column", "", col)
@@ -477,7 +479,10 @@ class Extractor:
                             hits.extend(RuleHit(h.rule, h.field, h.start + pos, h.end + pos) for h in part_hits)
                         pos += len(part) + 3
                 # a row that only says "Total" (or a period) is about what the table's title says
-                generic = not (set(w.lower() for w in M.content_words(M.strip_period_words(near_text))) - _GENERIC_ROW)
+                generic = generic_of.get(near_text)
+                if generic is None:
+                    generic = generic_of[near_text] = not (
+                        set(w.lower() for w in M.content_words(M.strip_period_words(near_text))) - _GENERIC_ROW)
                 rule_unit = qs[0].unit if qs[0].unit != "count" or not head_unit else head_unit
                 # the same hits decide the same way (most cells' labels and headers hit nothing)
                 key = (tuple(hits), rule_unit, generic)

@@ -190,9 +190,10 @@ class Scanner:
         # Footnote numbers glued to a sentence end ("CSAM.1Prepubescent", "Ibid.3 – Ibid.") or
         # opening a note ("1 - Seto, M. C.")
         for m in (finditer_runs(_NOTE_NUMBER, text, runs, 0) if "." in text else ()):
-            if free(m.start("n"), m.end("n")):
-                skipped.append(NonQuantity(m.start("n"), m.end("n"), m.group("n"), "footnote marker"))
-                taken.append((m.start("n"), m.end("n")))
+            g = "n" if m.group("n") else "y"
+            if free(m.start(g), m.end(g)):
+                skipped.append(NonQuantity(m.start(g), m.end(g), m.group(g), "footnote marker"))
+                taken.append((m.start(g), m.end(g)))
         # Phone numbers: digit groups with separators ("01677 460168", "1-800-843-5678")
         for m in finditer_runs(_PHONE, text, runs, 1):  # "+64", "(09)"
             phone_word = _PHONE_WORD.search(lowered[max(0, m.start() - 12):m.start()])
@@ -313,6 +314,11 @@ class Scanner:
             return skip("section or identifier number")
         if _rx(r"-\d").match(after) and _rx(r"\b(?:Law|Report|Act|No\.?|Bill|Order|Rule)\s$").search(before):
             return skip("section or identifier number")
+        # "333 John Carlyle Street", "4 digit code"
+        if not table and _STREET_AFTER.match(after):
+            return skip("street address")
+        if _rx(r"[-\s]digits?\b").match(low_after):
+            return skip("length of a code (digits)")
         # Phone numbers, extensions, short codes ("text SMILE to 81156")
         if _is_phone(text, ns, ne, low_before) or low_before.endswith("to ") and \
                 _rx(r"\b(?:text|txt|sms)\b[^.;]{0,30}\bto\s$").search(low_before):
@@ -589,7 +595,10 @@ _PHONE = re.compile(r"(?=[\d+(])(?:\b1-8\d\d-\d{0,3}-?[A-Z][A-Z0-9-]*|\b1-8\d\d-
 _ANY_WORD_NUMBER = re.compile(r"\b(?=[zotfsenhad])(?:" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")\b")
 _IN_OUT_OF = re.compile(r"\s(?:in|out of)\s")  # where a ratio ("1 in 6", "nine out of 10") can be
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+|\b[\w.+-]+@[\w-]+\.[\w.]+", re.I)
-_NOTE_NUMBER = re.compile(r"(?<=[A-Za-z)\]][.])(?P<n>\d{1,2})(?=[A-Z]|\s?[-–]\s)")
+# a note number glued to a sentence's end ("CSAM.1Prepubescent", "victims.2 In 2022", "since
+# 2002.1Law enforcement": a year and note 1)
+_NOTE_NUMBER = re.compile(r"(?:(?<=[A-Za-z)\]][.])(?P<n>\d{1,2})(?=[A-Z]|\s?[-–]\s|\s[A-Z]|\s*$)"
+                          r"|(?<=(?<![\d,.])(?:19|20)\d\d\.)(?P<y>\d{1,2})(?=[A-Z][a-z]))")
 _GLUED_NOTE = re.compile(r"(?<=[a-z])\.(?P<note>\d{1,2}?)(?P<rest>\d{1,3}(?:\.\d+)?)(?=\s?%)")
 _YEAR_WORD_BEFORE = re.compile(r"\b(in|since|by|from|to|of|during|until|till|through|year|fy|cy|between|and|early|late|"
                                rf"mid|{MONTHS})\s*[,.]?\s*$")
@@ -638,6 +647,8 @@ january february march april may june july august september october november dec
 jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 
 
+_STREET_AFTER = re.compile(r"\s(?:[NSEW]\.?\s)?(?:[A-Z][\w'’.-]*\s){1,4}(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.|Boulevard|Blvd\.?|"
+                           r"Drive|Lane|Place|Court|Terrace|Parkway|Highway|Square)\b")
 _DIGIT_SEP_DIGIT = re.compile(r"[\d½¼¾⅓⅔⅕⅛][\s.-]\d")
 
 
