@@ -436,6 +436,8 @@ class Extractor:
         skip_cols = {i for i, c in enumerate(table.columns) if _RANK_COLUMN.fullmatch(c)}
         generic_of: dict[str, bool] = {}  # near text -> says only "Total" (or a period)
         for row in table.rows:
+            if _LEADER_END.search(row.label):
+                continue  # "Introduction ........ 3": a table of contents, its numbers are pages
             row_period = single_period(find_mentions(row.label, fem))
             # "- % of GDP", "Ratio to GDP (%)": a relative measure of the row above it
             if _SUB_ROW.match(row.label) and main_label:
@@ -580,6 +582,7 @@ def _dedupe_dims(dims):
         yield k, v
 
 
+_LEADER_END = re.compile(r"(?:\.\s?){4,}$|…{2,}$")
 _SUB_ROW = re.compile(r"^\s*(?:[-–—]\s|of which\b|ratio to\b|as (?:a )?%|as a percentage|% of\b|per cent of\b|share of\b)", re.I)
 _PERCENT_ROW = re.compile(r"%|\bper ?cent\b|\bratio\b", re.I)
 _CONTEXT_OFFSET = 1 << 30  # where a table's caption and title hits sit, beyond any row text

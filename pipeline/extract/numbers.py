@@ -314,6 +314,9 @@ class Scanner:
             return skip("section or identifier number")
         if _rx(r"-\d").match(after) and _rx(r"\b(?:Law|Report|Act|No\.?|Bill|Order|Rule)\s$").search(before):
             return skip("section or identifier number")
+        # "Introduction ........ 3": a page number in a table of contents
+        if _LEADER_BEFORE.search(before):
+            return skip("page number (after a dot leader)")
         # "333 John Carlyle Street", "4 digit code"
         if not table and _STREET_AFTER.match(after):
             return skip("street address")
@@ -647,6 +650,7 @@ january february march april may june july august september october november dec
 jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 
 
+_LEADER_BEFORE = re.compile(r"(?:\.\s?){4,}\s*$|…{2,}\s*$")
 _STREET_AFTER = re.compile(r"\s(?:[NSEW]\.?\s)?(?:[A-Z][\w'’.-]*\s){1,4}(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.|Boulevard|Blvd\.?|"
                            r"Drive|Lane|Place|Court|Terrace|Parkway|Highway|Square)\b")
 _DIGIT_SEP_DIGIT = re.compile(r"[\d½¼¾⅓⅔⅕⅛][\s.-]\d")
