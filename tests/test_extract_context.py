@@ -173,3 +173,11 @@ def test_a_clause_that_opens_with_a_period_governs_the_figures_after_it(extract)
     assert obs["29,309,106"].period_end == date(2021, 12, 31)
     assert obs["35.3 percent"].period_end == date(2021, 12, 31)
     assert obs["88 million"].period_end == date(2022, 12, 31)  # not the "in 2021" of 29.3 million
+
+
+def test_a_line_that_introduces_the_figure_below_it_labels_and_dates_it(extract):
+    obs = extract("Number of missing child reports made to the police in 2019:\n\n421,387\n\n"
+                  "The team has so far assisted in165 identifications.\n")
+    o = obs["421,387"]
+    assert o.period_end == date(2019, 12, 31) and "missing child reports" in o.metric_label
+    assert obs["165"].value == 165  # "in165": a word glued to the figure

@@ -396,14 +396,23 @@ class Extractor:
         if len(qs) != 1 or len(re.sub(r"\W", "", text)) - len(re.sub(r"\W", "", qs[0].surface)) > 0:
             return None
         label = prev.text.strip()
-        if len(label.split()) > 5 or re.search(r"\d", label):
-            return None
         q = qs[0]
         quote = f"{label} {text}"
-        heading = ctx.heading_text()
-        period = ctx.section_period()
-        dims = f"group={label}"
-        metric_label = M.clip([label] + M.content_words(heading), 14)
+        if label.endswith(":") and len(label.split()) <= 20 and not self.scanner.scan(label)[0]:
+            # a line that introduces the figure below it: "Number of missing child reports made
+            # to the FBI in 2019:" / "421,387"
+            mentions = find_mentions(label, ctx.fiscal_end_month)
+            period = single_period(mentions) or ctx.section_period()
+            period = as_year(period) if period else None
+            dims = ""
+            metric_label = M.clip(M.content_words(M.strip_period_words(label.rstrip(":"))), M.MAX_WORDS)
+        else:
+            if len(label.split()) > 5 or re.search(r"\d", label):
+                return None
+            heading = ctx.heading_text()
+            period = ctx.section_period()
+            dims = f"group={label}"
+            metric_label = M.clip([label] + M.content_words(heading), 14)
         obs = self._obs(ctx, block.start + q.start, block.start + q.end, quote, q, q.unit, q.qualifier,
                         "generic.label_value.v1", metric_label, dims, period, False, list(q.flags), "prose")
         obs.quote_offset = len(label) + 1 + q.start
