@@ -79,3 +79,19 @@ def test_offsets(ingested, name):
         for r in (b.table.rows if b.table else []):
             for c in r.cells:
                 assert doc.text[c.start:c.end] == c.text
+
+
+def test_lines_broken_by_br_that_hold_figures_are_a_table(tmp_path):
+    from pipeline.ingest import ingest_file
+
+    p = tmp_path / "review.html"
+    p.write_text("<html><body><p>We raised £2.3m last year.</p><p><b>Where the money went</b><br>"
+                 "Helpline: 62%<br>Family support: 25%<br>Campaigns: 13%</p></body></html>", encoding="utf-8")
+    doc = ingest_file(p)
+    [t] = [b.table for b in doc.blocks if b.table]
+    assert t.caption == "Where the money went"
+    assert [(r.label, r.cells[0].text) for r in t.rows] == [("Helpline", "62%"), ("Family support", "25%"),
+                                                            ("Campaigns", "13%")]
+    for r in t.rows:
+        assert doc.text[r.cells[0].start:r.cells[0].end] == r.cells[0].text
+    assert any(b.kind == "paragraph" and b.text == "We raised £2.3m last year." for b in doc.blocks)

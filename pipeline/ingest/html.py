@@ -17,6 +17,7 @@ from ..errors import IngestError
 from ..models import Document, Table
 from .builder import DocumentBuilder, clean_inline
 from .decode import decode_bytes, looks_binary
+from .text_tables import split_tables
 
 DROP_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "embed", "form",
              "button", "select", "input", "textarea", "nav", "svg", "canvas", "map", "head", "link",
@@ -153,9 +154,33 @@ class _Walker:
             if self.kind != "heading" and density > 0.55 and words < 40:
                 continue  # a menu or a list of links
             kind = self.kind
+            if kind == "paragraph" and "\n" in text and self._lines(text):
+                continue
             block = self.b.add_block(kind, text, level=self.level if kind == "heading" else None)
             if block is not None and kind == "heading":
                 self.last_heading = text
+
+    def _lines(self, text: str) -> bool:
+        """Lines broken by <br> that hold a table ("Helpline: 62%" / "Campaigns: 13%"): added as
+        prose and table blocks; False (nothing added) when they hold none."""
+        lines, pos = [], 0
+        for line in text.split("\n"):
+            lead = len(line) - len(line.lstrip())
+            if line.strip():
+                lines.append((line.strip(), pos + lead))
+            pos += len(line) + 1
+        pieces = split_tables(lines, markdown=False)
+        if not any(kind == "table" for kind, _ in pieces):
+            return False
+        for kind, piece in pieces:
+            if kind == "lines":
+                self.b.add_block("paragraph", "\n".join(t for t, _ in piece))
+                continue
+            rows = [(label, [{"text": t, "column": c} for c, (t, _) in enumerate(cells) if t])
+                    for (label, _), cells in piece.rows]
+            piece.table.caption = piece.table.caption or self.last_heading
+            self.b.add_table(piece.table, [r for r in rows if r[1]], header_lines=[t for t, _ in piece.header])
+        return True
 
     def text(self, s: str, in_link: bool) -> None:
         s = re.sub(r"\s+", " ", s.translate(_C1))  # source line breaks are spaces in HTML
