@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, facts, run_facts
+from conftest import PAGE_2020, ROOT, facts, run_facts
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -103,6 +103,11 @@ def test_browser_filter_open_fact_and_conflict(scenario, browser):
     assert _by(browser, "tr.detail img")  # a picture of the PDF page around the figure
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "report-facts.png"))
+    # the source filter: facts with an observation from that document
+    n_all = len(_by(browser, "tr.fact-row"))
+    _by(browser, f"#f-source option[value='{PAGE_2020}']")[0].click()
+    n_page = len(_by(browser, "tr.fact-row"))
+    assert 0 < n_page < n_all
 
     _by(browser, "[data-tab=conflicts]")[0].click()
     card = next(c for c in _by(browser, ".conflict") if c.get_attribute("data-kind") == "scale_anomaly")

@@ -182,21 +182,53 @@ def test_second_run_is_locked_out(scenario, tmp_path):
     assert "another `facts run` is writing here" in r.stderr
 
 
-@pytest.mark.parametrize("stage", ["extracted", "written", "published", "changelog"])
-def test_sigkill_at_any_stage_loses_nothing(scenario, tmp_path, stage):
+@pytest.mark.parametrize("stage, jobs", [("extracted", "1"), ("written", "1"), ("published", "1"), ("changelog", "1"),
+                                         ("extracted", "2"), ("written", "2")])
+def test_sigkill_at_any_stage_loses_nothing(scenario, tmp_path, stage, jobs):
+    # with two jobs a second process renders the report's observations while the run
+    # reconciles: killed with the run, it must not keep the lock or leave files behind
     out = tmp_path / "extracted"
     shutil.copytree(scenario["out"], out)
     raw = tmp_path / "raw"
     shutil.copytree(scenario["raw"], raw)
     (raw / "extra.md").write_text("# Note\n\nIn 2021 the hotline answered 94,428 calls.\n")
     before = _fingerprint(out)
-    r = _run(raw, out, env={"FACTPIPE_KILL_AT": stage})
+    r = _run(raw, out, "--jobs", jobs, env={"FACTPIPE_KILL_AT": stage})
     assert r.returncode == -9  # killed by SIGKILL
     after = _fingerprint(out)
     assert {k: v for k, v in after.items() if k in before} == before  # earlier versions and LATEST intact
     assert (out / "LATEST").read_text().strip() == "v0002"
-    r = _run(raw, out)
+    r = _run(raw, out, "--jobs", jobs)
     assert r.returncode == 0, r.stderr
     latest = (out / "LATEST").read_text().strip()
     assert latest in ("v0003", "v0004") and (out / latest / "facts.csv").exists()
     assert not list(out.glob(".tmp-*"))
+
+
+def test_a_forked_helper_does_not_keep_the_lock_of_a_killed_run(tmp_path):
+    """A run's helper process (the report's observations, rendered while the run reconciles)
+    lets go of the lock it inherited: once the run is killed, the next run can start."""
+    import subprocess
+    import sys
+    import time
+
+    from pipeline.dataset.store import locked
+
+    out = tmp_path / "extracted"
+    script = (
+        "import os, signal, sys, time\n"
+        "from pipeline.dataset.store import locked, release_inherited_lock\n"
+        "with locked(sys.argv[1]):\n"
+        "    if os.fork() == 0:\n"
+        "        release_inherited_lock()\n"
+        "        time.sleep(5)\n"
+        "        os._exit(0)\n"
+        "    time.sleep(0.2)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n")
+    # no pipes: the helper would hold them open, and run() would wait for it
+    r = subprocess.run([sys.executable, "-c", script, str(out)], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=60)
+    assert r.returncode == -9
+    started = time.monotonic()
+    with locked(out):  # the helper still sleeps, the lock is free
+        assert time.monotonic() - started < 4

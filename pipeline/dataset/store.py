@@ -130,6 +130,17 @@ def clean_tmp(out_dir: Path) -> None:
         p.unlink(missing_ok=True)
 
 
+_HELD: list = []  # the lock file this process holds (one at a time)
+
+
+def release_inherited_lock() -> None:
+    """In a forked child: close the inherited lock file, so the lock ends with its parent
+    (flock locks live as long as any descriptor of them stays open)."""
+    for fh in _HELD:
+        os.close(fh.fileno())
+    _HELD.clear()
+
+
 @contextmanager
 def locked(out_dir: Path):
     """An exclusive lock on the output folder; released by the kernel even if the run is killed."""
@@ -151,7 +162,10 @@ def locked(out_dir: Path):
         fh.truncate()
         fh.write(f"pid {os.getpid()}\n")
         fh.flush()
+        _HELD.append(fh)
         yield
     finally:
+        if fh in _HELD:
+            _HELD.remove(fh)
         fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
         fh.close()

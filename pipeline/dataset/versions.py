@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..documents import find_entry, list_documents, source_meta
 from ..errors import FactpipeError, IngestError
-from ..executors import Task, start_tasks
+from ..executors import Task, default_jobs, start_tasks
 from ..extract.rules import load_rules
 from ..manifest import load_manifest
 from ..models import Observation
@@ -199,47 +199,54 @@ def write_run(opts, progress):
         sources = {d["source"]: SourceInfo(authority=d["authority"],
                                            published=datetime.fromisoformat(d["published"]).date() if d["published"] else None)
                    for d in docs}
-        facts, conflicts = reconcile(observations, sources, resolutions, stale)
-        _checkpoint("extracted")
-
-        version = next_version(out)
-        changes = diff_facts(prev_facts, facts)
-        del prev_facts, prev_obs
-        counts = {k: sum(1 for c in changes if c.change == k) for k in ("added", "removed", "changed")}
-        open_now = {c.conflict_id for c in conflicts if c.status == "open"}
-        run = {
-            "version": version, "previous": prev,
-            "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-            "code_version": cv, "rules_hash": rules.hash, "manifest_hash": manifest_hash, "signature": signature,
-            "documents": docs,
-            "counts": {"documents": len(docs), "observations": len(observations), "facts": len(facts),
-                       "facts_by_status": {s: sum(1 for f in facts if f.status == s)
-                                           for s in ("single", "agreed", "conflict", "resolved")},
-                       "stale_facts": sum(1 for f in facts if f.stale),
-                       "conflicts_open": len(open_now),
-                       "conflicts_resolved": len({c.conflict_id for c in conflicts if c.status == "resolved"})},
-            "changes": counts,
-        }
-        n_observations, n_facts = len(observations), len(facts)
+        from ..report import ObservationData, write_version_report
         tmp = new_tmp_dir(out)
+        pending = None
         try:
             (tmp / FILES["observations"]).write_text(obs_csv, encoding="utf-8")
+            (tmp / FILES["skipped"]).write_text(skipped_csv, encoding="utf-8")
+            del obs_csv, skipped_csv
+            # the report's observations need only the file just written: with more than one
+            # job, another process renders them while this one reconciles
+            pending = ObservationData(tmp, raw, parallel=opts.executor == "local" and (opts.jobs or default_jobs()) > 1)
+            facts, conflicts = reconcile(observations, sources, resolutions, stale)
+            _checkpoint("extracted")
+
+            version = next_version(out)
+            changes = diff_facts(prev_facts, facts)
+            del prev_facts, prev_obs
+            counts = {k: sum(1 for c in changes if c.change == k) for k in ("added", "removed", "changed")}
+            open_now = {c.conflict_id for c in conflicts if c.status == "open"}
+            run = {
+                "version": version, "previous": prev,
+                "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+                "code_version": cv, "rules_hash": rules.hash, "manifest_hash": manifest_hash, "signature": signature,
+                "documents": docs,
+                "counts": {"documents": len(docs), "observations": len(observations), "facts": len(facts),
+                           "facts_by_status": {s: sum(1 for f in facts if f.status == s)
+                                               for s in ("single", "agreed", "conflict", "resolved")},
+                           "stale_facts": sum(1 for f in facts if f.stale),
+                           "conflicts_open": len(open_now),
+                           "conflicts_resolved": len({c.conflict_id for c in conflicts if c.status == "resolved"})},
+                "changes": counts,
+            }
+            n_observations, n_facts = len(observations), len(facts)
             (tmp / FILES["facts"]).write_text(to_csv(facts, FACT_COLUMNS), encoding="utf-8")
             (tmp / FILES["conflicts"]).write_text(to_csv(conflicts, CONFLICT_COLUMNS), encoding="utf-8")
-            (tmp / FILES["skipped"]).write_text(skipped_csv, encoding="utf-8")
             (tmp / "datapackage.json").write_text(datapackage(version, FILES), encoding="utf-8")
             (tmp / "run.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
             # the report reads the files just written, one row at a time: free the run's copies
             # first (but the facts, which it would read back whole)
-            del observations, conflicts, results, obs_csv, skipped_csv
-            from ..report import write_version_report
+            del observations, conflicts, results
             write_version_report(tmp / "report.html", tmp, raw_dir=raw, previous=out / prev if prev else None,
-                                 changes=changes, facts=facts)
+                                 changes=changes, facts=facts, observations=pending)
             del facts
             _checkpoint("written")
             dest = publish(tmp, out, version)
         except BaseException:
             import shutil
+            if pending is not None:
+                pending.cancel()
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _checkpoint("published")

@@ -67,10 +67,35 @@ def _series(facts: list[Fact]) -> list[dict]:
     return out
 
 
-def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None, changes=None, facts=None):
+def observation_data(version_dir: Path, raw_dir: Path | None) -> tuple[str, str]:
+    """The page's observations and PDF crops as (safe) JSON texts. They depend on
+    observations.csv and the documents alone, so a run can make them while it reconciles."""
+    cropper = Cropper(raw_dir, cache_dir=version_dir.parent / ".cache" / "crops")
+    obs_json = {}
+    try:
+        for o in iter_rows(version_dir / "observations.csv"):
+            page = _int(o["page"])
+            crop = cropper.crop(o["source"], page, o["bbox"], o["source_sha256"]) if o["bbox"] else None
+            obs_json[o["observation_id"]] = {
+                "source": o["source"], "page": page, "quote": o["quote"], "at": _int(o["quote_offset"]),
+                "surface": o["surface"], "value": float(o["value"]), "unit": o["unit"], "qual": o["qualifier"],
+                "rule": o["rule"], "label": o["metric_label"], "dims": o["dimensions"], "end": o["period_end"],
+                "kind": o["kind"], "flags": o["flags"], "crop": crop}
+    finally:
+        cropper.close()
+    return _safe("".join(_pieces(obs_json, depth=1))), _safe("".join(_pieces(cropper.images, depth=1)))
+
+
+class _Json(str):
+    """JSON text made safe already: the page takes it as it is."""
+
+
+def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None, changes=None, facts=None,
+           observations=None):
     """The report of a version folder, as chunks of HTML. Observations, conflicts and skipped
-    numbers are read as plain rows, one at a time, straight into the page's data; the facts
-    are read from facts.csv unless given."""
+    numbers are read as plain rows straight into the page's data; the facts are read from
+    facts.csv unless given; `observations`, if given, has the page's observations and crops
+    ready (`.get()`, see report.ObservationData)."""
     run = json.loads((version_dir / "run.json").read_text())
     if facts is None:
         facts = read_csv(version_dir / "facts.csv", Fact)
@@ -79,30 +104,13 @@ def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None
         changes = diff_facts(prev_facts, facts) if prev_facts is not None else []
 
     titles = {d["source"]: d.get("title") or d["source"] for d in run["documents"]}
-    cropper = Cropper(raw_dir, cache_dir=version_dir.parent / ".cache" / "crops")
-    obs_json = {}
-    try:
-        in_fact = set()
-        for f in facts:
-            in_fact.update(f.observation_ids.split(";"))
-        for o in iter_rows(version_dir / "observations.csv"):
-            page = _int(o["page"])
-            crop = cropper.crop(o["source"], page, o["bbox"], o["source_sha256"]) \
-                if o["bbox"] and o["observation_id"] in in_fact else None
-            obs_json[o["observation_id"]] = {
-                "source": o["source"], "page": page, "quote": o["quote"], "at": _int(o["quote_offset"]),
-                "surface": o["surface"], "value": float(o["value"]), "unit": o["unit"], "qual": o["qualifier"],
-                "rule": o["rule"], "label": o["metric_label"], "dims": o["dimensions"], "end": o["period_end"],
-                "kind": o["kind"], "flags": o["flags"], "crop": crop}
-    finally:
-        cropper.close()
+    obs_text, crops_text = observations.get() if observations is not None else observation_data(version_dir, raw_dir)
     facts_json = [{
         "id": f.fact_id, "metric": f.metric, "label": f.metric_label, "dims": f.dimensions,
         "start": f.period_start.isoformat() if f.period_start else "", "end": f.period_end.isoformat() if f.period_end else "",
         "ptype": f.period_type, "value": f.value, "unit": f.unit, "qual": f.qualifier, "status": f.status,
         "n": f.n_sources, "obs": f.observation_ids.split(";"), "chosen": f.chosen_observation,
-        "why": f.chosen_reason, "stale": f.stale,
-        "sources": sorted({obs_json[i]["source"] for i in f.observation_ids.split(";") if i in obs_json})}
+        "why": f.chosen_reason, "stale": f.stale}
         for f in facts]
     groups: dict[str, dict] = {}
     for c in iter_rows(version_dir / "conflicts.csv"):
@@ -118,7 +126,7 @@ def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None
     for s in iter_rows(version_dir / "skipped.csv"):
         skipped_by_doc[s["source"]].append({"surface": s["surface"], "reason": s["reason"], "page": _int(s["page"]),
                                             "context": s["context"]})
-    data = {"facts": facts_json, "obs": obs_json, "crops": cropper.images,
+    data = {"facts": facts_json, "obs": _Json(obs_text), "crops": _Json(crops_text),
             "conflicts": sorted(groups.values(), key=lambda g: (g["status"] != "open", g["kind"], g["id"])),
             "skipped": skipped_by_doc, "titles": titles}  # changes are rendered in the page itself
     status_counts = run["counts"].get("facts_by_status", {})
@@ -146,6 +154,11 @@ def _stream(head: str, data, tail: str):
     yield head
     batch, size = [], 0
     for piece in _pieces(data, depth=2):
+        if isinstance(piece, _Json):
+            yield _safe("".join(batch))
+            yield piece
+            batch, size = [], 0
+            continue
         batch.append(piece)
         size += len(piece)
         if size > 1 << 20:
@@ -180,5 +193,7 @@ def _pieces(obj, depth: int, batch: int = 500):
             else:
                 yield ("," if i else "") + _dumps(obj[i:i + batch])[1:-1]
         yield "]"
+    elif isinstance(obj, _Json):
+        yield obj
     else:
         yield _dumps(obj)

@@ -68,6 +68,9 @@
   }
   var metrics = {}, periods = {}, sources = {};
   F.forEach(function (f) {
+    var own = {};  // the documents the fact's observations come from
+    f.obs.forEach(function (id) { if (DATA.obs[id]) own[DATA.obs[id].source] = 1; });
+    f.sources = Object.keys(own).sort();
     metrics[f.metric || ("label:" + f.label)] = f.metric ? f.label + " (" + f.metric + ")" : f.label;
     if (f.end) periods[f.end.slice(0, 4)] = 1;
     f.sources.forEach(function (s) { sources[s] = 1; });
