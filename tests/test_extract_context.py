@@ -181,3 +181,16 @@ def test_a_line_that_introduces_the_figure_below_it_labels_and_dates_it(extract)
     o = obs["421,387"]
     assert o.period_end == date(2019, 12, 31) and "missing child reports" in o.metric_label
     assert obs["165"].value == 165  # "in165": a word glued to the figure
+
+
+def test_a_day_in_a_heading_dates_the_item_and_a_base_keeps_its_own_period(extract):
+    obs = extract("# Economic indicators, March 3rd 2005\n\n"
+                  "GDP in Australia grew by 0.1% in the fourth quarter of last year. That left GDP 1.5% higher "
+                  "than a year earlier, down from annual growth of 4.5% in the fourth quarter of 2003.\n\n"
+                  "Unemployment in France rose to 10.0% in January.\n\n"
+                  "Gonorrhoea fell by 13% to 19,392 cases in 2005.\n")
+    assert obs["0.1%"].period_end.year == 2004  # "last year", from the heading's date
+    assert obs["4.5%"].period_end == date(2003, 12, 31)
+    assert obs["1.5%"].period_end is None  # not the 2003 of the figure it is compared with
+    assert obs["10.0%"].period_end == date(2005, 1, 31)
+    assert obs["13%"].period_end == obs["19,392"].period_end == date(2005, 12, 31)  # a change and its result

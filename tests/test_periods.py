@@ -99,3 +99,14 @@ def test_a_comparison_base_and_an_other_events_year_have_their_roles():
     assert [r for t, r in roles.items() if "2020" in t] == ["base"]
     assert [r for t, r in roles.items() if "1984" in t] == ["event"]
 
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("grew 0.2 per cent for the March quarter 2004", date(2004, 1, 1), date(2004, 3, 31)),
+    ("annual growth of 4.5% in the fourth quarter of 2003", date(2003, 10, 1), date(2003, 12, 31)),
+    ("Labour Productivity, Q1 2013", date(2013, 1, 1), date(2013, 3, 31)),
+    ("the 2012 Q4 estimate", date(2012, 10, 1), date(2012, 12, 31)),
+])
+def test_quarters(text, start, end):
+    [m] = find_mentions(text)
+    assert (m.kind, m.period.start, m.period.end) == ("quarter", start, end)

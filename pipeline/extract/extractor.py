@@ -178,6 +178,10 @@ class Extractor:
         if since is not None:
             period = cumulative(since, ctx.as_of, ctx.as_of_inferred)
         sec = Section(level=level, period=as_year(period) if period else None, heading=block.text)
+        if period is not None and period.type == "point" and period.start == period.end and since is None:
+            # a day in a heading ("Economic indicators, March 3rd 2005") is the item's date, not
+            # the period of its figures: it resolves "last year" and dates what states no period
+            sec.period, sec.reference, sec.dateline = None, period.end, period.end
         # a dateline right under a headline ("24th November 2006", or a byline block with
         # "Thursday March 17, 2005" on a line of its own) dates the item
         if i + 1 < len(blocks) and blocks[i + 1].kind == "paragraph":

@@ -63,6 +63,11 @@ PATTERNS = [
     _Pattern("as_of", re.compile(rf"\b(?:as (?:of|at)|at the end of|by the end of|up to and including|to the end of)"
                                  rf"\s(?P<a>{_POINT})", re.I),
              ("as of", "as at", "at the end of", "by the end of", "up to and including", "to the end of")),
+    # "the March quarter 2004", "the fourth quarter of 2003", "Q1 2013", "2013 Q1"
+    _Pattern("quarter", re.compile(
+        rf"\b(?:the\s)?(?:(?P<m>March|June|September|December)\squarter(?:\sof)?|(?P<q>first|second|third|fourth|"
+        rf"1st|2nd|3rd|4th)\squarter\sof(?:\sthe\syear)?)\s(?P<a>{_YEAR})\b|\bQ(?P<n>[1-4])\s?(?P<a2>{_YEAR})\b"
+        rf"|\b(?P<a3>{_YEAR})\s?Q(?P<n3>[1-4])\b", re.I), near=(36, 8)),
     _Pattern("year_to", re.compile(rf"\b(?:the\s)?year (?:to|ending|ended)\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})", re.I),
              ("the", "year")),
     _Pattern("year_to", re.compile(rf"\bthe\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})\s(?:year|quarter)\b", re.I), ("the",)),
@@ -101,6 +106,7 @@ PATTERNS = [
              needs=_MONTHS_LOW),
 ]
 _ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+_QUARTER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _BASELINE = re.compile(r"\s(?:average|mean|baseline|norm|levels?|figures?)\b", re.I)
 _CHANGE = re.compile(r"\b(increas\w*|decreas\w*|ris(?:e|es|ing)|rose|fell|fall\w*|grew|grow\w*|up|down|"
                      r"drop\w*|declin\w*|jump\w*|doubl\w*|trebl\w*|tripl\w*|chang\w*|higher|lower|more|less|"
@@ -337,7 +343,7 @@ def _find_mentions(text: str, fiscal_end_month: int | None) -> list[Mention]:
             taken.append((a, b))
     found.sort(key=lambda x: x.start)
     for men in found:
-        if men.kind not in ("point", "range", "year_to"):
+        if men.kind not in ("point", "range", "year_to", "quarter"):
             continue
         wider = text[max(0, men.start - 60):men.start].lower()
         before = re.split(r"[.!?]\s", wider)[-1]  # within the sentence
@@ -378,6 +384,15 @@ def _mention(kind, m, text, fem) -> Mention | None:
     if kind == "as_of":
         p = parse_point(m.group("a"), fem)
         return Mention(m.start(), m.end(), kind, Period(None, p.end, "point"), s) if p else None
+    if kind == "quarter":
+        y = int(m.group("a") or m.group("a2") or m.group("a3"))
+        if m.group("m"):
+            last = MONTH_NAMES[m.group("m").lower()]
+        elif m.group("q"):
+            last = 3 * _QUARTER[m.group("q").lower()]
+        else:
+            last = 3 * int(m.group("n") or m.group("n3"))
+        return Mention(m.start(), m.end(), kind, Period(_month_start(y, last - 2), month_end(y, last), "quarter"), s)
     if kind == "year_to":
         mo, y = MONTH_NAMES[m.group("m").rstrip(".").lower()], int(m.group("a"))
         if "quarter" in s.lower():

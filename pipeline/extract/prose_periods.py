@@ -22,6 +22,10 @@ _PROJECTION = re.compile(r"\b(projected|forecasts?|expected to|will|would|target
 # words that place a statement at a time other than its news item's date
 _ELSEWHEN = re.compile(r"\b(?:1[89]\d0s|20[0-9]0s|\d0s|ago|at the time|back then|historically|formerly|previously|"
                        r"used to|in the past|originally|initially)\b|'\d0s", re.I)
+# a period the sentence states without its year ("in the fourth quarter", "the 12 months to
+# February"): not the item's date, and not one to guess
+_UNDATED_SPAN = re.compile(r"\b(?:first|second|third|fourth|final|last|latest|previous|march|june|september|december)"
+                           r"\squarter\b|\bmonths\sto\b|\byear\sto\b", re.I)
 _FROM_WHEN = re.compile(r"\s*(?:from|starting|beginning|effective)\b", re.I)
 _ABOUT_PERSON = re.compile(r"\bwho\b[^,;.]*$", re.I)
 _CHANGE_BY = re.compile(r"\b(?:by|up|down|rose|fell|increased|decreased|grew|dropped|declined|jumped)\s(?:\w+\s)?$", re.I)
@@ -232,7 +236,7 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
         return _pair(text, q, qi, qs, p), p.inferred
     # (not one in a clause about a person: "said Dr X, who two years ago helped ...")
     periods = {p for m, p in resolved if p is not None and m.kind != "since"
-               and not _ABOUT_PERSON.search(text[max(0, m.start - 60):m.start])}
+               and not _ABOUT_PERSON.search(text[max(0, m.start - 60):m.start]) and not _held(text, m, qs)}
     if len(periods) == 1:
         p = next(iter(periods))
         return _pair(text, q, qi, qs, p), p.inferred
@@ -250,13 +254,19 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
 _CLAUSE_LEAD = re.compile(r"(?:[,;:—–]\s*|\b(?:while|whereas|and|but|then)\s+)(?:in|during|for|by|as of|as at)\s+$", re.I)
 
 
-_HOLDS = re.compile(r"\s*(?:in|during|for|by|as of|as at|at)?\s*", re.I)
+_HOLDS = re.compile(r"\s*(?:in|during|for|by|as of|as at|at)?\s*(?:the\s)?", re.I)
+_BASE_BEFORE = re.compile(r"\b(?:from|than|compared (?:to|with)|versus|vs\.?|against)\s(?:[a-z-]+\s){0,3}$", re.I)
 
 
 def _held(text: str, m: Mention, qs: list[Quantity]) -> bool:
-    """Is the mention the period of the figure right before it ("21.7 million in 2020")?"""
-    prev = max((x.end for x in qs if x.end <= m.start), default=None)
-    return prev is not None and _HOLDS.fullmatch(text, prev, m.start) is not None
+    """Is the mention the period of a comparison base right before it ("up from 21.7 million in
+    2020", "down from 4.5% in the fourth quarter of 2003"), its own and no other figure's? (The
+    result of a change shares its period: "fell by 13% to 19,392 cases in 2005".)"""
+    prev = max((x for x in qs if x.end <= m.start), key=lambda x: x.end, default=None)
+    if prev is None or _HOLDS.fullmatch(text, prev.end, m.start) is None:
+        return False
+    start = prev.qualifier_span[0] if prev.qualifier_span else prev.start
+    return _BASE_BEFORE.search(text, max(0, start - 40), start) is not None
 
 
 def _reported(ctx: Context, text: str, resolved: list[tuple[Mention, Period | None]]):
@@ -264,7 +274,7 @@ def _reported(ctx: Context, text: str, resolved: list[tuple[Mention, Period | No
     date ("63,500 adults are living with HIV", "the campaign has cost £4 million"), marked
     inferred; not when the sentence places it elsewhere in time ("in the late 1990s")."""
     day = ctx.dateline()
-    if day is None or resolved or _ELSEWHEN.search(text):
+    if day is None or resolved or _ELSEWHEN.search(text) or _UNDATED_SPAN.search(text):
         return None, False
     return Period(None, day, "as_reported", inferred=True), True
 
