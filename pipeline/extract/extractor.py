@@ -298,14 +298,12 @@ class Extractor:
                         or quantities[qi - 1].unit == q.unit and _SHARES_QUALIFIER.fullmatch(
                             text[quantities[qi - 1].end:q.start])):
                     qualifier = quantities[qi - 1].qualifier
-                obs = self._obs(ctx, abs0 + q.start, abs0 + q.end, quote, q, unit, qualifier, rule, label,
-                                dims, period, ptype_inferred, list(q.flags), "prose")
-                obs.quote_offset = len(_WS.sub(" ", text[:q.start]).lstrip())
-                if block.line_boxes:
-                    box = next((bx for start, bx in reversed(block.line_boxes) if start <= obs.char_start), None)
-                    if box is not None:
-                        obs.bbox = _box_str(box)
-                out.append(obs)
+                box = next((bx for start, bx in reversed(block.line_boxes) if start <= abs0 + q.start), None) \
+                    if block.line_boxes else None
+                out.append(self._obs(ctx, abs0 + q.start, abs0 + q.end, quote, q, unit, qualifier, rule, label,
+                                     dims, period, ptype_inferred, list(q.flags), "prose",
+                                     quote_offset=len(_WS.sub(" ", text[:q.start]).lstrip()),
+                                     bbox=_box_str(box) if box is not None else ""))
             if carries(text, mentions, sent_period):
                 carry = sent_period
             previous, prev_text = stated(sent_period, text), text
@@ -417,10 +415,9 @@ class Extractor:
             period = ctx.section_period()
             dims = f"group={label}"
             metric_label = M.clip([label] + M.content_words(heading), 14)
-        obs = self._obs(ctx, block.start + q.start, block.start + q.end, quote, q, q.unit, q.qualifier,
-                        "generic.label_value.v1", metric_label, dims, period, False, list(q.flags), "prose")
-        obs.quote_offset = len(label) + 1 + q.start
-        return [obs]
+        return [self._obs(ctx, block.start + q.start, block.start + q.end, quote, q, q.unit, q.qualifier,
+                          "generic.label_value.v1", metric_label, dims, period, False, list(q.flags), "prose",
+                          quote_offset=len(label) + 1 + q.start)]
 
     # -- tables --------------------------------------------------------------------------
     def _table(self, ctx: Context, block: Block) -> list[Observation]:
@@ -499,19 +496,21 @@ class Extractor:
                     generic = generic_of[near_text] = not (
                         set(w.lower() for w in M.content_words(M.strip_period_words(near_text))) - _GENERIC_ROW)
                 rule_unit = qs[0].unit if qs[0].unit != "count" or not head_unit else head_unit
-                # the same hits decide the same way (most cells' labels and headers hit nothing)
-                key = (tuple(hits), rule_unit, generic)
+                # the same rules hit (wherever in the labels: all of them are near) decide the same
+                # way; most cells' labels and headers hit nothing
+                key = (frozenset((h.rule, h.field) for h in hits), rule_unit, generic)
                 if key not in rule_cache:
-                    rule_cache[key] = self._match_rule(hits + ctx_hits, near=None if generic else (0, len(near_text)),
-                                                       unit=rule_unit, kind="table")
-                found = rule_cache[key]
+                    found = self._match_rule(hits + ctx_hits, near=None if generic else (0, len(near_text)),
+                                             unit=rule_unit, kind="table")
+                    rule_cache[key] = found[0] if found is not None else None
+                ri = rule_cache[key]
                 metric_label = label
                 rule_id = "generic.table_cell.v1"
                 named_spans: list[tuple[int, int]] = []
-                if found is not None:
-                    r = self.rules.metric_rules[found[0]]
+                if ri is not None:
+                    r = self.rules.metric_rules[ri]
                     rule_id, metric_label = r.id, r.label
-                    named_spans = [(h.start, h.end) for h in found[1] if h.end <= len(near_text)]
+                    named_spans = [(h.start, h.end) for h in hits if h.rule == ri and h.field == "patterns"]
                 dims = [("section", M.strip_period_words(row.section))] if row.section else []
                 pos = 0
                 spans = {}
@@ -527,8 +526,8 @@ class Extractor:
                     if any(a <= x and y <= b for x, y in named_spans):
                         continue
                     dims.append((k, v))
-                if found is not None:
-                    dims.extend(self.rules.metric_rules[found[0]].dimensions.items())
+                if ri is not None:
+                    dims.extend(self.rules.metric_rules[ri].dimensions.items())
                 header_bits = "; ".join(x for x in (table.caption or table.stub_header, col) if x)
                 quote = f"{row_text} [{header_bits}]" if header_bits else row_text
                 for q in qs:
@@ -544,15 +543,13 @@ class Extractor:
                     q.value = value
                     a, b = cell.start + q.start, cell.start + q.end
                     dim_str = "; ".join(f"{k}={v}" for k, v in _dedupe_dims(dims))
-                    obs = self._obs(ctx, a, b, quote, q, unit, q.qualifier, rule_id, metric_label, dim_str,
-                                    period, False, list(q.flags), "table")
-                    obs.page = cell.page or obs.page
                     lead = cell.text[:q.start]
-                    obs.quote_offset = cell_offset + (1 if cell_offset else 0) + len(_norm(lead)) + lead.endswith(" ")
                     box = cell.bbox or row.bbox
-                    if box is not None:
-                        obs.bbox = _box_str(box)
-                    out.append(obs)
+                    out.append(self._obs(
+                        ctx, a, b, quote, q, unit, q.qualifier, rule_id, metric_label, dim_str, period, False,
+                        list(q.flags), "table", page=cell.page,
+                        quote_offset=cell_offset + (1 if cell_offset else 0) + len(_norm(lead)) + lead.endswith(" "),
+                        bbox=_box_str(box) if box is not None else ""))
         return out
 
     def _text_hits(self, text: str):
@@ -565,11 +562,13 @@ class Extractor:
         return hits
 
     # ------------------------------------------------------------------------------------
-    def _obs(self, ctx, a, b, quote, q, unit, qualifier, rule, label, dims, period, inferred, flags, kind):
+    def _obs(self, ctx, a, b, quote, q, unit, qualifier, rule, label, dims, period, inferred, flags, kind,
+             page=None, quote_offset=None, bbox=""):
         doc = ctx.doc
         return Observation(
             observation_id=observation_id(doc.source, a, b, rule), source=doc.source, source_sha256=doc.sha256,
-            page=doc.page_at(a) if doc.pages else None, char_start=a, char_end=b, quote=quote,
+            page=page or (doc.page_at(a) if doc.pages else None), char_start=a, char_end=b, quote=quote,
+            quote_offset=quote_offset, bbox=bbox,
             surface=doc.text[a:b], value=q.value, unit=unit, qualifier=qualifier, metric=_metric_of(self, rule),
             metric_label=label, dimensions=dims,
             period_start=period.start if period else None, period_end=period.end if period else None,
