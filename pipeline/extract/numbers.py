@@ -315,7 +315,7 @@ class Scanner:
         if _rx(r"-\d").match(after) and _rx(r"\b(?:Law|Report|Act|No\.?|Bill|Order|Rule)\s$").search(before):
             return skip("section or identifier number")
         # "Introduction ........ 3": a page number in a table of contents
-        if _LEADER_BEFORE.search(before):
+        if before.rstrip().endswith((".", "…")) and _LEADER_BEFORE.search(before):
             return skip("page number (after a dot leader)")
         # "333 John Carlyle Street", "4 digit code"
         if not table and _STREET_AFTER.match(after):

@@ -67,7 +67,7 @@ PATTERNS = [
     _Pattern("quarter", re.compile(
         rf"\b(?:the\s)?(?:(?P<m>March|June|September|December)\squarter(?:\sof)?|(?P<q>first|second|third|fourth|"
         rf"1st|2nd|3rd|4th)\squarter\sof(?:\sthe\syear)?)\s(?P<a>{_YEAR})\b|\bQ(?P<n>[1-4])\s?(?P<a2>{_YEAR})\b"
-        rf"|\b(?P<a3>{_YEAR})\s?Q(?P<n3>[1-4])\b", re.I), near=(36, 8)),
+        rf"|\b(?P<a3>{_YEAR})\s?Q(?P<n3>[1-4])\b", re.I), needs=("quarter", "q1", "q2", "q3", "q4"), near=(36, 8)),
     _Pattern("year_to", re.compile(rf"\b(?:the\s)?year (?:to|ending|ended)\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})", re.I),
              ("the", "year")),
     _Pattern("year_to", re.compile(rf"\bthe\s(?P<m>{_MONTH})\s(?P<a>{_YEAR})\s(?:year|quarter)\b", re.I), ("the",)),
