@@ -68,12 +68,17 @@ MARKDOWN_TABLE = """# Reports
 """
 
 
+def _one_table(path, text):
+    """The document of `text` written at `path`, and its one table."""
+    path.write_text(text, encoding="utf-8")
+    doc = ingest_file(path)
+    [block] = [b for b in doc.blocks if b.kind == "table"]
+    return doc, block.table
+
+
 def test_plain_text_table_rows_with_year_columns(tmp_path):
     p = tmp_path / "table.txt"
-    p.write_text(TEXT_TABLE, encoding="utf-8")
-    doc = ingest_file(p)
-    [block] = [b for b in doc.blocks if b.kind == "table"]
-    t = block.table
+    doc, t = _one_table(p, TEXT_TABLE)
     assert t.caption == "Reports by incident type"
     assert t.stub_header == "Incident type"
     assert t.columns == ["2021 Reports", "2022 Reports", "2023 Reports"]
@@ -93,10 +98,7 @@ def test_plain_text_table_rows_with_year_columns(tmp_path):
 
 def test_markdown_pipe_table(tmp_path):
     p = tmp_path / "table.md"
-    p.write_text(MARKDOWN_TABLE, encoding="utf-8")
-    doc = ingest_file(p)
-    [block] = [b for b in doc.blocks if b.kind == "table"]
-    t = block.table
+    doc, t = _one_table(p, MARKDOWN_TABLE)
     assert t.caption == "Top reporting companies, 2023"  # the heading above it
     assert t.stub_header == "Company" and t.columns == ["Reports", "Share"]
     assert [(r.label, [c.text for c in r.cells]) for r in t.rows] == [
