@@ -13,7 +13,7 @@ pieces in order: ("lines", lines) for text that stays prose, ("table", TextTable
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..models import Table
 
@@ -46,7 +46,6 @@ class TextTable:
     table: Table
     header: list[Line]  # caption and header lines, as written
     rows: list[tuple[Line, list[Line]]]  # (label, cells); a label or cell is (text, offset)
-    lines: list[Line] = field(default_factory=list)  # the original lines the table took
 
 
 def _plain(text: str) -> str:
@@ -71,15 +70,15 @@ def _figure_row(line: Line, markdown: bool) -> _Row | None:
     tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
     cells: list[Line] = []
     i = len(tokens)
+    bare = _plain if markdown else str
     while i > 0:
         tok, pos = tokens[i - 1]
-        bare = _plain(tok) if markdown else tok
-        if _SCALE.fullmatch(bare) and i > 1 and _FIGURE.fullmatch(_plain(tokens[i - 2][0]) if markdown else tokens[i - 2][0]):
-            prev, ppos = tokens[i - 2]
+        if _SCALE.fullmatch(bare(tok)) and i > 1 and _FIGURE.fullmatch(bare(tokens[i - 2][0])):  # "21.7 million"
+            ppos = tokens[i - 2][1]
             cells.insert(0, _trim(text[ppos:pos + len(tok)], off + ppos))
             i -= 2
             continue
-        if _FIGURE.fullmatch(bare) and re.search(r"\d", bare) or bare in ("-", "–", "—") and cells:
+        if _FIGURE.fullmatch(bare(tok)) and re.search(r"\d", tok) or tok in ("-", "–", "—") and cells:
             cells.insert(0, _trim(tok, off + pos))
             i -= 1
             continue
@@ -147,7 +146,7 @@ def _markdown_table(lines: list[Line], i: int) -> tuple[TextTable, int] | None:
     for r in body:
         label = (_plain(r[0][0]), r[0][1]) if r else ("", lines[i][1])
         rows.append((label, [(_plain(c[0]), c[1]) for c in r[1:width]]))
-    return TextTable(table=table, header=[lines[i]], rows=rows, lines=lines[i:j]), j
+    return TextTable(table=table, header=[lines[i]], rows=rows), j
 
 
 def _figure_table(lines: list[Line], i: int, markdown: bool, header_ok: bool) -> tuple[TextTable, int] | None:
@@ -190,8 +189,7 @@ def _figure_table(lines: list[Line], i: int, markdown: bool, header_ok: bool) ->
     stub, columns = head if head is not None else (None, [""] * k)
     start = i - 1 if head is not None else i
     table = Table(stub_header=stub, columns=columns)
-    return TextTable(table=table, header=lines[start:i], rows=[(r.label, r.cells) for r in rows],
-                     lines=lines[start:j]), j
+    return TextTable(table=table, header=lines[start:i], rows=[(r.label, r.cells) for r in rows]), j
 
 
 def split_tables(lines: list[Line], markdown: bool) -> list[tuple[str, object]]:
