@@ -286,6 +286,12 @@ class Scanner:
                 or text.find("@", ns, ns + 40) >= 0 and _rx(r"[\w.-]*@").match(text[ns:ns + 40]):
             return skip("part of a URL or email address")
         has_suffix = m.end() > ne  # a percent sign, scale, unit or currency after the digits
+        # a year, the commonest number in prose, told at once (what the checks below would find
+        # in a plain year only skips it too)
+        if len(num) == 4 and "1600" <= num <= "2100" and num.isdigit() and not has_suffix and not m.group("cur") \
+                and not (prev_ch.isalnum() or next_ch.isalnum() or prev_ch in "-–/+" or next_ch in "-–/") \
+                and (not _count_noun_follows(low_after, lex) or _YEAR_WORD_BEFORE.search(low_before)):
+            return skip("year")
         if (prev_ch.isalpha() or prev_ch == "_") and not glued_note:
             word = _rx(r"([A-Z]?[a-z]+|[A-Z]+)$").search(before).group(1).lower()
             if word not in lex.glued_prefixes:
