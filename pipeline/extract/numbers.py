@@ -374,6 +374,11 @@ class Scanner:
             return skip("age")
         if _rx(r"[-\s]?(year|month|week|day)s?[-\s]old").match(low_after) or _rx(r"-(?:year|month)-old").match(low_after):
             return skip("age")
+        if not m.group("pct") and not m.group("cur"):
+            if low_before.endswith(("top-", "top ")):
+                return skip("rank (top N)")
+            if _OR_TIME.match(low_after) and not self._names_duration_measure(lowered):
+                return skip("duration")  # "3 or 4 years ago"
         unit_word = _TIME_UNIT.match(low_after)
         if unit_word and not m.group("pct") and not m.group("cur"):
             if not self._names_duration_measure(lowered):
@@ -458,6 +463,10 @@ class Scanner:
             return self._finish(q, text, lowered)
         if value < 2:
             return None  # "one" is almost always a pronoun or determiner
+        if before.endswith(("top-", "top ")):
+            return NonQuantity(m.start(), m.end(), m.group(), "rank (top N)")
+        if _OR_TIME.match(after):
+            return NonQuantity(m.start(), m.end(), m.group(), "duration or frequency")  # "three or four years"
         if _rx(r"[-\s]?(year|month|week|day)s?[-\s]old").match(after):
             return NonQuantity(m.start(), m.end(), m.group(), "age")
         if _rx(r"\s?(-\s?)?(hours?|days?|weeks?|months?|years?|decades?|minutes?|seconds?|quarters?|times)\b").match(after):
@@ -597,6 +606,7 @@ def _time_unit(word: str) -> str:
 
 
 _PHONE_WORD = re.compile(r"(tel|phone|fax|call)\W{0,3}$")
+_OR_TIME = re.compile(r"\s(?:or|to|and)\s(?:\d+|[a-z]+)(?:\s|-)(?:hours?|days?|weeks?|months?|years?|decades?)\b")
 _TIME_UNIT = re.compile(r"\s?(?:-\s?)?(hours?|days?|weeks?|months?|years?|decades?|minutes?|seconds?|quarters?)\b")
 _PLAIN = re.compile(r"\s*(?P<n>(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}|0)(?:\.\d+)?)(?P<pct>%)?\s*")
 _PHONE = re.compile(r"(?=[\d+(])(?:\b1-8\d\d-\d{0,3}-?[A-Z][A-Z0-9-]*|\b1-8\d\d-\d{3}-\d{4}\b"
