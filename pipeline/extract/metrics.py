@@ -102,8 +102,10 @@ def prose_label(sentence: str, clause: tuple[int, int], q_span: tuple[int, int],
 
 # "In the year to June 2018, ...", "As recorded in the 2013 census, ...": an opening phrase
 # before the subject
-_LEAD_PHRASE = re.compile(r"\s*(?:(?:in|as of|as at|as|according to|from|by|since|during|for|at|on|over|after|"
-                          r"under|overall|however|meanwhile)\b[^,;:]{0,70},\s)?", re.I)
+_LEAD_PHRASE = re.compile(r"\s*[\"'“‘]?(?:(?:but|and|yet|so|thus)\s)?"
+                          r"(?:(?:in|as of|as at|as|according to|from|by|since|during|for|at|on|over|after|before|"
+                          r"under|overall|however|meanwhile|having|given|despite|although|though|while|whereas|"
+                          r"with|without|if|when|because|unlike)\b[^,;:]{0,70},\s)?", re.I)
 _OPENING_SUBJECT = re.compile(
     r"[\"'“‘]?((?:[^\W\d_][\w'’-]*,?\s|[\d,.]+%?\s|[£$€]?[\d,.]+\s?(?:million|billion|m|bn)?\s){1,9}?)"
     r"(?:however\s|also\s|now\s|still\s|has\s|have\s|had\s|will\s|would\s)?"
@@ -132,8 +134,9 @@ def opening_subject(sentence: str) -> tuple[str, int] | None:
 
 _BRACKETS = re.compile(r"\([^()]*\)")
 _APPOSITIVE = re.compile(r",\s(?:the|a|an)\s[^,;()]{1,50},(?=\s)")  # "Chlamydia, the most common STI, increased"
-_LEAD_WORDS = frozenset("in as of at according from by since during for on over after under overall however "
-                        "meanwhile census survey year".split())
+_LEAD_WORDS = frozenset("in as of at according from by since during for on over after before under overall however "
+                        "meanwhile census survey year but and yet so thus having given despite although though while "
+                        "whereas with without if when because unlike".split())
 
 
 # (words are matched whole, *+, so that a failing match does not try every split of them)
