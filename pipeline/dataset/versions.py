@@ -21,7 +21,7 @@ from ..executors import Task, default_jobs, start_tasks
 from ..extract.rules import load_rules
 from ..manifest import load_manifest
 from ..models import Observation
-from ..reconcile import SourceInfo, reconcile
+from ..reconcile import SourceInfo, group_observations, reconcile
 from ..reconcile.resolutions import load_resolutions
 from . import changelog
 from .cache import CACHE_DIR, Cache, cache_key
@@ -154,6 +154,7 @@ def write_run(opts, progress):
         open_before = {cid for cid, status in read_column(out / prev / FILES["conflicts"], "conflict_id", "status")
                        if status == "open"} if prev else set()
         rows = {name: _csv_rows(r.observations, r.skipped) for name, r in results.items()}
+        groups = group_observations(o for r in results.values() for o in r.observations)
         outcomes = wait()
         if unreadable:  # a damaged cache entry: process that document again
             tasks += unreadable
@@ -169,6 +170,7 @@ def write_run(opts, progress):
             else:
                 results[o.name] = o.result
                 cache.put(keys[o.name], o.result)
+                group_observations(o.result.observations, groups)
         for doc in docs:
             r = results.get(doc["source"])
             if r is not None:
@@ -187,6 +189,7 @@ def write_run(opts, progress):
                 d["status"] = "stale"
         carried = [o for o in prev_obs if o.source in stale]
         observations = [o for r in results.values() for o in r.observations] + carried
+        group_observations(carried, groups)
         # observations.csv and skipped.csv hold each document's rows in turn, by source
         for name, r in results.items():
             if name not in rows:
@@ -209,7 +212,7 @@ def write_run(opts, progress):
             # the report's observations need only the file just written: with more than one
             # job, another process renders them while this one reconciles
             pending = ObservationData(tmp, raw, parallel=opts.executor == "local" and (opts.jobs or default_jobs()) > 1)
-            facts, conflicts = reconcile(observations, sources, resolutions, stale)
+            facts, conflicts = reconcile(observations, sources, resolutions, stale, groups=groups)
             _checkpoint("extracted")
 
             version = next_version(out)

@@ -27,10 +27,12 @@ class SourceInfo:
 
 
 def metric_key(o: Observation) -> str:
-    if o.metric:
-        return o.metric
-    words = re.findall(r"[a-z0-9]+", o.metric_label.lower())
-    return "label:" + " ".join(words[:12])
+    return o.metric or _label_key(o.metric_label)
+
+
+@lru_cache(maxsize=65536)
+def _label_key(label: str) -> str:
+    return "label:" + " ".join(re.findall(r"[a-z0-9]+", label.lower())[:12])
 
 
 @lru_cache(maxsize=65536)
@@ -105,18 +107,30 @@ def conflict_id(kind: str, fact_ids: list[str]) -> str:
     return hashlib.sha1((kind + "|" + "|".join(sorted(fact_ids))).encode()).hexdigest()[:12]
 
 
-def reconcile(observations: list[Observation], sources: dict[str, SourceInfo] | None = None,
-              resolutions: list[Resolution] = (), stale_sources: set[str] = frozenset()
-              ) -> tuple[list[Fact], list[ConflictMember]]:
-    sources = sources or {}
-    groups: dict[tuple, list[Observation]] = {}
+def group_observations(observations, groups: dict[tuple, list[Observation]] | None = None
+                       ) -> dict[tuple, list[Observation]]:
+    """Observations by fact (group_key), added to `groups` if given."""
+    groups = {} if groups is None else groups
     for o in observations:
         groups.setdefault(group_key(o), []).append(o)
+    return groups
+
+
+def reconcile(observations: list[Observation], sources: dict[str, SourceInfo] | None = None,
+              resolutions: list[Resolution] = (), stale_sources: set[str] = frozenset(),
+              groups: dict[tuple, list[Observation]] | None = None) -> tuple[list[Fact], list[ConflictMember]]:
+    """Facts and conflict members of the observations; `groups`, if given, are the observations
+    already grouped (group_observations), by a caller that grouped most of them earlier."""
+    sources = sources or {}
+    if groups is None:
+        groups = group_observations(observations)
     facts: list[Fact] = []
     members: list[ConflictMember] = []
     by_fact: dict[str, list[Observation]] = {}
     for key in sorted(groups):
-        obs = sorted(groups[key], key=lambda o: (o.source, o.char_start, o.observation_id))
+        obs = groups[key]
+        if len(obs) > 1:
+            obs = sorted(obs, key=lambda o: (o.source, o.char_start, o.observation_id))
         fid = fact_id(key)
         by_fact[fid] = obs
         clusters = _clusters(obs)
@@ -130,7 +144,7 @@ def reconcile(observations: list[Observation], sources: dict[str, SourceInfo] | 
             for ci, c in enumerate(clusters):
                 for o in c:
                     members.append(_member(cid, kind, fid, o, detail=f"cluster {ci + 1} of {len(clusters)}"))
-        anomalies = [o for o in obs if "scale_anomaly" in o.flags.split(";")]
+        anomalies = [o for o in obs if o.flags and "scale_anomaly" in o.flags.split(";")]
         if anomalies:
             status = "conflict"
             cid = conflict_id("scale_anomaly", [fid])
@@ -146,9 +160,9 @@ def reconcile(observations: list[Observation], sources: dict[str, SourceInfo] | 
             period_start=best.period_start if key[2] != "cumulative" else min(
                 (o.period_start for o in obs if o.period_start), default=None),
             period_end=best.period_end, period_type=best.period_type, value=best.value, unit=best.unit,
-            qualifier=best.qualifier, status=status, n_sources=len({o.source for o in obs}),
-            observation_ids=";".join(o.observation_id for o in obs), chosen_observation=best.observation_id,
-            chosen_reason=reason, stale=all(o.source in stale_sources for o in obs)))
+            qualifier=best.qualifier, status=status, n_sources=len({o.source for o in obs}) if len(obs) > 1 else 1,
+            observation_ids=";".join([o.observation_id for o in obs]), chosen_observation=best.observation_id,
+            chosen_reason=reason, stale=bool(stale_sources) and all(o.source in stale_sources for o in obs)))
     # checks across facts
     fact_by_id = {f.fact_id: f for f in facts}
     for kind, fids, detail in sum_conflicts(facts) + monotonic_conflicts(facts):
@@ -205,4 +219,4 @@ def _apply_resolutions(facts: list[Fact], members: list[ConflictMember], resolut
                 f.chosen_reason = f"resolution {r.id} by {r.by} on {r.date.isoformat()}: {r.reason}"
 
 
-__all__ = ["SourceInfo", "reconcile", "group_key", "fact_id", "interval"]
+__all__ = ["SourceInfo", "reconcile", "group_key", "group_observations", "fact_id", "interval"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
+import json
 from pathlib import Path
 
 from ..dataset.store import write_atomic
@@ -24,8 +24,8 @@ def parse_box(text: str) -> tuple[float, float, float, float] | None:
 
 class Cropper:
     """Renders and de-duplicates crops; one open PDF per source at a time. With `cache_dir`,
-    crops are kept on disk by document hash, page and box, so the report of the next version
-    renders only the crops of new documents."""
+    crops are kept on disk, one file per document (by its hash) holding all its crops, so the
+    report of the next version renders only the crops of new documents."""
 
     def __init__(self, raw_dir: Path | None, max_crops: int = 2500, cache_dir: Path | None = None):
         self.raw_dir = raw_dir
@@ -35,6 +35,8 @@ class Cropper:
         self._keys: dict[tuple, str] = {}
         self._pdfs: dict[str, object] = {}
         self._pages: dict[tuple, object] = {}
+        self._stored: dict[str, dict[str, str]] = {}  # document hash -> its cached crops
+        self._added: set[str] = set()  # documents with crops to add to their cache file
 
     def _pdf(self, source: str):
         if source not in self._pdfs:
@@ -65,6 +67,21 @@ class Cropper:
             self._pages[key] = img
         return self._pages[key]
 
+    def _cache_file(self, sha256: str) -> Path:
+        return self.cache_dir / sha256[:2] / f"{sha256}-{RESOLUTION}-{PAD}-{ENCODING}.json"
+
+    def _stored_crops(self, sha256: str) -> dict[str, str]:
+        crops = self._stored.get(sha256)
+        if crops is None:
+            crops = {}
+            if self.cache_dir is not None and sha256:
+                try:
+                    crops = json.loads(self._cache_file(sha256).read_text())
+                except (OSError, ValueError):
+                    crops = {}  # none yet, or damaged: rendered again
+            self._stored[sha256] = crops
+        return crops
+
     def crop(self, source: str, page: int | None, bbox: str, sha256: str = "") -> str | None:
         """The id of a crop of `page` around `bbox` (None when it cannot be rendered)."""
         box = parse_box(bbox)
@@ -73,18 +90,16 @@ class Cropper:
         key = (source, page, tuple(round(v) for v in box))
         if key in self._keys:
             return self._keys[key]
-        stored = None
-        if self.cache_dir is not None and sha256:
-            name = hashlib.sha256(f"{sha256}|{page}|{key[2]}|{RESOLUTION}|{PAD}|{ENCODING}".encode()).hexdigest()
-            stored = self.cache_dir / name[:2] / f"{name}.txt"
-        if stored is not None and stored.exists():
-            uri = stored.read_text()
-        else:
+        stored = self._stored_crops(sha256)
+        name = f"{page} {' '.join(map(str, key[2]))}"
+        uri = stored.get(name)
+        if uri is None:
             uri = self._render(source, page, box)
             if uri is None:
                 return None
-            if stored is not None:
-                _write(stored, uri)
+            stored[name] = uri
+            if sha256:
+                self._added.add(sha256)
         cid = f"c{len(self.images)}"
         self.images[cid] = uri
         self._keys[key] = cid
@@ -112,6 +127,11 @@ class Cropper:
         return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
     def close(self) -> None:
+        """Close the PDFs and add the new crops to the cache."""
+        if self.cache_dir is not None:
+            for sha in self._added:
+                _write(self._cache_file(sha), json.dumps(self._stored[sha], separators=(",", ":")))
+        self._added.clear()
         self._pages.clear()
         for pdf in self._pdfs.values():
             if pdf is not None:
