@@ -223,15 +223,15 @@ class Extractor:
         skipped: list[Skipped] = []
         text_all = block.text
         all_q, all_skips = scan
-        all_mentions = find_mentions(text_all, ctx.fiscal_end_month)
         for sk in all_skips:
             a = block.start + sk.start
             skipped.append(Skipped(source=doc.source, page=doc.page_at(a), char_start=a, char_end=block.start + sk.end,
                                    surface=sk.surface, reason=sk.reason,
                                    context=_norm(text_all[max(0, sk.start - 50):sk.end + 50])))
         if sdoc is None:
-            self._context_of(ctx, text_all, all_mentions, lead)
+            self._context_of(ctx, text_all, lead)
             return out, skipped
+        all_mentions = find_mentions(text_all, ctx.fiscal_end_month)
         # a period a sentence states for its figures' source ("In the 2018 census") governs the
         # rest of its paragraph; a list item takes its introduction's
         carry: Period | None = intro
@@ -311,14 +311,15 @@ class Extractor:
         return out, skipped
 
     @staticmethod
-    def _context_of(ctx: Context, text: str, mentions: list[Mention], lead: bool) -> None:
+    def _context_of(ctx: Context, text: str, lead: bool) -> None:
         """What a block without figures tells: the forecast period it announces, the section's
-        period if it leads the section ("The figures below are for 2021"), the span it states."""
+        period if it leads the section ("The figures below are for 2021"), the span it states
+        (its ranges only are looked for: the cheaper search)."""
         _note_forecast(ctx, text)
         if lead:
             first = _FIRST_SENTENCE.match(text).group()
-            _lead_period(ctx, first, [m for m in mentions if m.start < len(first)])
-        _remember_range(ctx, mentions)
+            _lead_period(ctx, first, find_mentions(first, ctx.fiscal_end_month))
+        _remember_range(ctx, find_mentions(text, ctx.fiscal_end_month, kinds=("range",)))
 
     def _prose_metric(self, ctx, sent, hits, q: Quantity, clause, text, blanks, subject, prev, prev_q, period):
         """(rule id, label, dimensions) of a prose figure. `prev` is the (rule, label, dims) of the
@@ -542,7 +543,7 @@ class Extractor:
                         unit = ctx.currency if head_unit == "usd" or q.surface.lstrip("-(").startswith("$") else unit
                     q.value = value
                     a, b = cell.start + q.start, cell.start + q.end
-                    dim_str = "; ".join(f"{k}={v}" for k, v in _dedupe_dims(dims))
+                    dim_str = _dim_str(dims)
                     lead = cell.text[:q.start]
                     box = cell.bbox or row.bbox
                     out.append(self._obs(
@@ -585,13 +586,9 @@ def _dims(d: dict[str, str]) -> str:
     return "; ".join(f"{k}={v}" for k, v in d.items())
 
 
-def _dedupe_dims(dims):
-    seen = set()
-    for k, v in dims:
-        if (k, v) in seen or not v:
-            continue
-        seen.add((k, v))
-        yield k, v
+def _dim_str(dims: list[tuple[str, str]]) -> str:
+    """'k=v; k=v' of the dimensions, each once, empty values left out."""
+    return "; ".join([f"{k}={v}" for k, v in dict.fromkeys(d for d in dims if d[1])])
 
 
 _LEADER_END = re.compile(r"(?:\.\s?){4,}$|…{2,}$")

@@ -170,8 +170,10 @@ def _two_digit_year(y: int) -> int:
     return 2000 + y if y < 50 else 1900 + y
 
 
+@lru_cache(maxsize=8192)
 def parse_point(s: str, fiscal_end_month: int | None = None) -> Period | None:
-    """One point or year: '2021', 'CY 2021', '1998/99', 'Dec. 31, 2021', 'June, 2012'."""
+    """One point or year: '2021', 'CY 2021', '1998/99', 'Dec. 31, 2021', 'June, 2012'. Cached:
+    the same years come back all through a document (a Period is immutable)."""
     s = s.strip().rstrip(".,")
     m = re.fullmatch(rf"(?:the\s)?({_YEAR})\syear", s, re.I)
     if m:
@@ -293,19 +295,20 @@ def finditer_at(rx: re.Pattern, text: str, starts: list[int]):
                 yield m
 
 
-def find_mentions(text: str, fiscal_end_month: int | None = None) -> list[Mention]:
-    """Every period expression in `text`, longest first, without overlaps."""
+def find_mentions(text: str, fiscal_end_month: int | None = None, kinds: tuple[str, ...] | None = None) -> list[Mention]:
+    """Every period expression in `text` (of `kinds` only, if given), longest first, without
+    overlaps."""
     if len(text) <= 200:  # table headers and row labels repeat on every page
-        return list(_find_short(text, fiscal_end_month))
-    return _find_mentions(text, fiscal_end_month)
+        return list(_find_short(text, fiscal_end_month, kinds))
+    return _find_mentions(text, fiscal_end_month, kinds)
 
 
 @lru_cache(maxsize=8192)
-def _find_short(text: str, fiscal_end_month: int | None) -> tuple[Mention, ...]:
-    return tuple(_find_mentions(text, fiscal_end_month))
+def _find_short(text: str, fiscal_end_month: int | None, kinds: tuple[str, ...] | None) -> tuple[Mention, ...]:
+    return tuple(_find_mentions(text, fiscal_end_month, kinds))
 
 
-def _find_mentions(text: str, fiscal_end_month: int | None) -> list[Mention]:
+def _find_mentions(text: str, fiscal_end_month: int | None, kinds: tuple[str, ...] | None = None) -> list[Mention]:
     lowered = text.lower()
     dated = _YEARISH.search(text) is not None
     if not dated and _ANY_TRIGGER.search(lowered) is None:
@@ -317,6 +320,8 @@ def _find_mentions(text: str, fiscal_end_month: int | None) -> list[Mention]:
     has_date = dated and _MONTHISH.search(lowered) is not None
     starts, years, windows = _Starts(lowered), None, {}
     for p in PATTERNS:
+        if kinds is not None and p.kind not in kinds:
+            continue
         if p.needs is not None and not any(t in lowered for t in p.needs):
             continue  # a cheap test before the regular expression
         undated = p.kind in RELATIVE_KINDS or p.rx is _SINCE_BARE
