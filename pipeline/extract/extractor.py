@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..models import Block, Document, Observation, Skipped
 from . import metrics as M
 from .nlp import RuleHit, RuleMatcher, build_nlp
-from .numbers import Quantity, Scanner
+from .numbers import DOT_LEADER, Quantity, Scanner
 from .periods import MONTH_NAMES, Mention, Period, as_year, cumulative, dateline, find_mentions, single_period
 from .prose_periods import (DATA_WORDS, FORECAST_SPAN, PRESENT, Context, Section, carries,
                             forecast_period, points_back, prose_period, stated, years_end)
@@ -447,7 +447,7 @@ class Extractor:
         skip_cols = {i for i, c in enumerate(table.columns) if _RANK_COLUMN.fullmatch(c)}
         generic_of: dict[str, bool] = {}  # near text -> says only "Total" (or a period)
         for row in table.rows:
-            if _LEADER_END.search(row.label):
+            if DOT_LEADER.search(row.label):
                 continue  # "Introduction ........ 3": a table of contents, its numbers are pages
             row_period = single_period(find_mentions(row.label, fem))
             # "- % of GDP", "Ratio to GDP (%)": a relative measure of the row above it
@@ -591,7 +591,6 @@ def _dim_str(dims: list[tuple[str, str]]) -> str:
     return "; ".join([f"{k}={v}" for k, v in dict.fromkeys(d for d in dims if d[1])])
 
 
-_LEADER_END = re.compile(r"(?:\.\s?){4,}$|…{2,}$")
 _SUB_ROW = re.compile(r"^\s*(?:[-–—]\s|of which\b|ratio to\b|as (?:a )?%|as a percentage|% of\b|per cent of\b|share of\b)", re.I)
 _PERCENT_ROW = re.compile(r"%|\bper ?cent\b|\bratio\b", re.I)
 _CONTEXT_OFFSET = 1 << 30  # where a table's caption and title hits sit, beyond any row text

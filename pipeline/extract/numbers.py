@@ -321,7 +321,7 @@ class Scanner:
         if _rx(r"-\d").match(after) and _rx(r"\b(?:Law|Report|Act|No\.?|Bill|Order|Rule)\s$").search(before):
             return skip("section or identifier number")
         # "Introduction ........ 3": a page number in a table of contents
-        if before.rstrip().endswith((".", "…")) and _LEADER_BEFORE.search(before):
+        if before.rstrip().endswith((".", "…")) and DOT_LEADER.search(before):
             return skip("page number (after a dot leader)")
         # "333 John Carlyle Street", "4 digit code"
         if not table and _STREET_AFTER.match(after):
@@ -666,7 +666,7 @@ january february march april may june july august september october november dec
 jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 
 
-_LEADER_BEFORE = re.compile(r"(?:\.\s?){4,}\s*$|…{2,}\s*$")
+DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*$|…{2,}\s*$")  # "Introduction ........ 3": a page number follows
 _STREET_AFTER = re.compile(r"\s(?:[NSEW]\.?\s)?(?:[A-Z][\w'’.-]*\s){1,4}(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.|Boulevard|Blvd\.?|"
                            r"Drive|Lane|Place|Court|Terrace|Parkway|Highway|Square)\b")
 _DIGIT_SEP_DIGIT = re.compile(r"[\d½¼¾⅓⅔⅕⅛][\s.-]\d")

@@ -251,9 +251,8 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
     return _reported(ctx, text, resolved)
 
 
+# "..., while in 2021," / "; in CY 2021,": a period that opens a clause
 _CLAUSE_LEAD = re.compile(r"(?:[,;:—–]\s*|\b(?:while|whereas|and|but|then)\s+)(?:in|during|for|by|as of|as at)\s+$", re.I)
-
-
 _HOLDS = re.compile(r"\s*(?:in|during|for|by|as of|as at|at)?\s*(?:the\s)?", re.I)
 _BASE_BEFORE = re.compile(r"\b(?:from|than|compared (?:to|with)|versus|vs\.?|against)\s(?:[a-z-]+\s){0,3}$", re.I)
 
