@@ -17,7 +17,7 @@ from ..errors import IngestError
 from ..models import Document, Table
 from .builder import DocumentBuilder, clean_inline
 from .decode import decode_bytes, looks_binary
-from .text_tables import split_tables
+from .text_tables import builder_rows, split_tables
 
 DROP_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "embed", "form",
              "button", "select", "input", "textarea", "nav", "svg", "canvas", "map", "head", "link",
@@ -176,10 +176,8 @@ class _Walker:
             if kind == "lines":
                 self.b.add_block("paragraph", "\n".join(t for t, _ in piece))
                 continue
-            rows = [(label, [{"text": t, "column": c} for c, (t, _) in enumerate(cells) if t])
-                    for (label, _), cells in piece.rows]
             piece.table.caption = piece.table.caption or self.last_heading
-            self.b.add_table(piece.table, [r for r in rows if r[1]], header_lines=[t for t, _ in piece.header])
+            self.b.add_table(piece.table, builder_rows(piece), header_lines=[t for t, _ in piece.header])
         return True
 
     def text(self, s: str, in_link: bool) -> None:

@@ -11,7 +11,7 @@ import re
 from ..models import Document
 from .builder import DocumentBuilder
 from .decode import decode_bytes, repair_text
-from .text_tables import TextTable, split_tables
+from .text_tables import TextTable, builder_rows, split_tables
 
 _MD_HINTS = re.compile(r"^#{1,6} |\*\*\S|\S\*\*|\]\(|^```", re.M)
 _HEADING_MD = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -121,11 +121,7 @@ def ingest_text(data: bytes, path, source: str, sha256: str, markdown: bool | No
             title = text
 
     def emit_table(tt: TextTable):
-        rows = []
-        for (label, _), cells in tt.rows:
-            out = [{"text": repair_text(t).translate(_SPACES), "column": c} for c, (t, _) in enumerate(cells) if t]
-            if out:
-                rows.append((repair_text(label).translate(_SPACES), out))
+        rows = builder_rows(tt, lambda t: repair_text(t).translate(_SPACES))
         header = [repair_text(_plain_md(t) if markdown else t).translate(_SPACES).strip() for t, _ in tt.header]
         if tt.table.caption is None and builder.blocks and builder.blocks[-1].kind == "heading":
             tt.table.caption = builder.blocks[-1].text  # as an HTML table takes its heading

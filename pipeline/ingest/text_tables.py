@@ -48,6 +48,17 @@ class TextTable:
     rows: list[tuple[Line, list[Line]]]  # (label, cells); a label or cell is (text, offset)
 
 
+def builder_rows(tt: TextTable, fix=str) -> list[tuple[str, list[dict]]]:
+    """The table's rows as DocumentBuilder.add_table takes them (`fix` cleans each text); rows
+    without a value are left out, as are empty cells."""
+    rows = []
+    for (label, _), cells in tt.rows:
+        out = [{"text": fix(t), "column": c} for c, (t, _) in enumerate(cells) if t]
+        if out:
+            rows.append((fix(label), out))
+    return rows
+
+
 def _plain(text: str) -> str:
     return _MD_MARKUP.sub("", text)
 
