@@ -21,7 +21,7 @@ from ..executors import Task, default_jobs, start_tasks
 from ..extract.rules import load_rules
 from ..manifest import load_manifest
 from ..models import Observation
-from ..reconcile import SourceInfo, group_observations, reconcile
+from ..reconcile import SourceInfo, group_observations, reconcile, reconcile_group
 from ..reconcile.resolutions import load_resolutions
 from . import changelog
 from .cache import CACHE_DIR, Cache, cache_key
@@ -154,7 +154,13 @@ def write_run(opts, progress):
         open_before = {cid for cid, status in read_column(out / prev / FILES["conflicts"], "conflict_id", "status")
                        if status == "open"} if prev else set()
         rows = {name: _csv_rows(r.observations, r.skipped) for name, r in results.items()}
+        sources = {d["source"]: SourceInfo(authority=d["authority"],
+                                           published=datetime.fromisoformat(d["published"]).date() if d["published"] else None)
+                   for d in docs}
         groups = group_observations(o for r in results.values() for o in r.observations)
+        # the facts of the cached documents' observations, made now: only the groups the new
+        # documents add to are reconciled again
+        reconciled = {key: reconcile_group(key, obs, sources) for key, obs in groups.items()} if tasks else {}
         outcomes = wait()
         if unreadable:  # a damaged cache entry: process that document again
             tasks += unreadable
@@ -199,9 +205,6 @@ def write_run(opts, progress):
         obs_csv = to_csv([], OBSERVATION_COLUMNS) + "".join(rows[n][0] for n in sorted(rows))
         skipped_csv = to_csv([], SKIPPED_COLUMNS) + "".join(rows[n][1] for n in sorted(rows))
         del rows
-        sources = {d["source"]: SourceInfo(authority=d["authority"],
-                                           published=datetime.fromisoformat(d["published"]).date() if d["published"] else None)
-                   for d in docs}
         from ..report import ObservationData, write_version_report
         tmp = new_tmp_dir(out)
         pending = None
@@ -212,7 +215,8 @@ def write_run(opts, progress):
             # the report's observations need only the file just written: with more than one
             # job, another process renders them while this one reconciles
             pending = ObservationData(tmp, raw, parallel=opts.executor == "local" and (opts.jobs or default_jobs()) > 1)
-            facts, conflicts = reconcile(observations, sources, resolutions, stale, groups=groups)
+            facts, conflicts = reconcile(observations, sources, resolutions, stale, groups=groups, done=reconciled)
+            del reconciled
             _checkpoint("extracted")
 
             version = next_version(out)

@@ -116,11 +116,56 @@ def group_observations(observations, groups: dict[tuple, list[Observation]] | No
     return groups
 
 
+def reconcile_group(key: tuple, obs: list[Observation], sources: dict[str, SourceInfo] | None = None,
+                    stale_sources: set[str] = frozenset()) -> tuple[Fact, list[ConflictMember], list[Observation]]:
+    """One group's fact, its own conflict members (values that disagree, a scale anomaly) and its
+    observations in order."""
+    sources = sources or {}
+    members: list[ConflictMember] = []
+    # a list of its own (the group's may grow)
+    obs = sorted(obs, key=lambda o: (o.source, o.char_start, o.observation_id)) if len(obs) > 1 else [obs[0]]
+    fid = fact_id(key)
+    clusters = _clusters(obs)
+    best = _best(obs if len(clusters) == 1 else max(clusters, key=lambda c: _cluster_weight(c, sources)), sources)
+    status = "single" if len(obs) == 1 else "agreed" if len(clusters) == 1 else "conflict"
+    reason = _reason(best, obs, sources)
+    if len(clusters) > 1:
+        docs = {o.source for o in obs}
+        kind = "value_mismatch" if len(docs) > 1 else "intra_document"
+        cid = conflict_id(kind, [fid])
+        for ci, c in enumerate(clusters):
+            for o in c:
+                members.append(_member(cid, kind, fid, o, detail=f"cluster {ci + 1} of {len(clusters)}"))
+    anomalies = [o for o in obs if o.flags and "scale_anomaly" in o.flags.split(";")]
+    if anomalies:
+        status = "conflict"
+        cid = conflict_id("scale_anomaly", [fid])
+        for o in obs:
+            detail = "scale word on a precise figure" if o in anomalies else "agrees once the scale word is dropped" \
+                if agree(_descaled(anomalies[0]), o) else ""
+            members.append(_member(cid, "scale_anomaly", fid, o, detail=detail))
+        best = _best([o for o in obs if o not in anomalies] or obs, sources)
+        reason = _reason(best, obs, sources)
+    first = obs[0]
+    fact = Fact(
+        fact_id=fid, metric=first.metric, metric_label=best.metric_label, dimensions=normalize_dims(first.dimensions),
+        period_start=best.period_start if key[2] != "cumulative" else min(
+            (o.period_start for o in obs if o.period_start), default=None),
+        period_end=best.period_end, period_type=best.period_type, value=best.value, unit=best.unit,
+        qualifier=best.qualifier, status=status, n_sources=len({o.source for o in obs}) if len(obs) > 1 else 1,
+        observation_ids=";".join([o.observation_id for o in obs]), chosen_observation=best.observation_id,
+        chosen_reason=reason, stale=bool(stale_sources) and all(o.source in stale_sources for o in obs))
+    return fact, members, obs
+
+
 def reconcile(observations: list[Observation], sources: dict[str, SourceInfo] | None = None,
               resolutions: list[Resolution] = (), stale_sources: set[str] = frozenset(),
-              groups: dict[tuple, list[Observation]] | None = None) -> tuple[list[Fact], list[ConflictMember]]:
-    """Facts and conflict members of the observations; `groups`, if given, are the observations
-    already grouped (group_observations), by a caller that grouped most of them earlier."""
+              groups: dict[tuple, list[Observation]] | None = None,
+              done: dict[tuple, tuple] | None = None) -> tuple[list[Fact], list[ConflictMember]]:
+    """Facts and conflict members of the observations. A caller that grouped most of them
+    earlier passes the `groups` (group_observations), and the groups it reconciled already as
+    `done` (reconcile_group by key, with no stale source among them): one is reused while its
+    group holds the observations it was made of (groups only grow, so: as many)."""
     sources = sources or {}
     if groups is None:
         groups = group_observations(observations)
@@ -128,41 +173,13 @@ def reconcile(observations: list[Observation], sources: dict[str, SourceInfo] | 
     members: list[ConflictMember] = []
     by_fact: dict[str, list[Observation]] = {}
     for key in sorted(groups):
-        obs = groups[key]
-        if len(obs) > 1:
-            obs = sorted(obs, key=lambda o: (o.source, o.char_start, o.observation_id))
-        fid = fact_id(key)
-        by_fact[fid] = obs
-        clusters = _clusters(obs)
-        best = _best(obs if len(clusters) == 1 else max(clusters, key=lambda c: _cluster_weight(c, sources)), sources)
-        status = "single" if len(obs) == 1 else "agreed" if len(clusters) == 1 else "conflict"
-        reason = _reason(best, obs, sources)
-        if len(clusters) > 1:
-            docs = {o.source for o in obs}
-            kind = "value_mismatch" if len(docs) > 1 else "intra_document"
-            cid = conflict_id(kind, [fid])
-            for ci, c in enumerate(clusters):
-                for o in c:
-                    members.append(_member(cid, kind, fid, o, detail=f"cluster {ci + 1} of {len(clusters)}"))
-        anomalies = [o for o in obs if o.flags and "scale_anomaly" in o.flags.split(";")]
-        if anomalies:
-            status = "conflict"
-            cid = conflict_id("scale_anomaly", [fid])
-            for o in obs:
-                detail = "scale word on a precise figure" if o in anomalies else "agrees once the scale word is dropped" \
-                    if agree(_descaled(anomalies[0]), o) else ""
-                members.append(_member(cid, "scale_anomaly", fid, o, detail=detail))
-            best = _best([o for o in obs if o not in anomalies] or obs, sources)
-            reason = _reason(best, obs, sources)
-        first = obs[0]
-        facts.append(Fact(
-            fact_id=fid, metric=first.metric, metric_label=best.metric_label, dimensions=normalize_dims(first.dimensions),
-            period_start=best.period_start if key[2] != "cumulative" else min(
-                (o.period_start for o in obs if o.period_start), default=None),
-            period_end=best.period_end, period_type=best.period_type, value=best.value, unit=best.unit,
-            qualifier=best.qualifier, status=status, n_sources=len({o.source for o in obs}) if len(obs) > 1 else 1,
-            observation_ids=";".join([o.observation_id for o in obs]), chosen_observation=best.observation_id,
-            chosen_reason=reason, stale=bool(stale_sources) and all(o.source in stale_sources for o in obs)))
+        got = done.get(key) if done else None
+        if got is None or len(got[2]) != len(groups[key]):
+            got = reconcile_group(key, groups[key], sources, stale_sources)
+        fact, own, obs = got
+        facts.append(fact)
+        members.extend(own)
+        by_fact[fact.fact_id] = obs
     # checks across facts
     fact_by_id = {f.fact_id: f for f in facts}
     for kind, fids, detail in sum_conflicts(facts) + monotonic_conflicts(facts):
@@ -219,4 +236,4 @@ def _apply_resolutions(facts: list[Fact], members: list[ConflictMember], resolut
                 f.chosen_reason = f"resolution {r.id} by {r.by} on {r.date.isoformat()}: {r.reason}"
 
 
-__all__ = ["SourceInfo", "reconcile", "group_key", "group_observations", "fact_id", "interval"]
+__all__ = ["SourceInfo", "reconcile", "reconcile_group", "group_key", "group_observations", "fact_id", "interval"]
