@@ -38,7 +38,7 @@ def run_task(task: Task) -> Outcome:
     from .run import process_document
 
     try:
-        res = process_document(Path(task.path), task.name, task.meta, task.rules_dir, task.max_bytes)
+        res = process_document(Path(task.path), task.name, task.meta, task.rules_dir, task.max_bytes, with_rows=True)
         return Outcome(task.name, result=res)
     except FactpipeError as e:
         return Outcome(task.name, error=e.reason)

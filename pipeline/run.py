@@ -21,7 +21,8 @@ from .models import Observation, Skipped
 
 # The code that decides a document's observations: a change here reruns extraction, a change
 # elsewhere (reconciliation, the report) only writes a new version from the cached results.
-EXTRACTION_CODE = ("ingest", "extract", "models.py", "documents.py", "manifest.py", "errors.py", "run.py")
+EXTRACTION_CODE = ("ingest", "extract", "models.py", "documents.py", "manifest.py", "errors.py", "run.py",
+                   "dataset/io.py")  # (the documents' CSV rows are made and cached with their observations)
 
 
 @lru_cache(maxsize=4)
@@ -31,7 +32,7 @@ def code_version(scope: tuple[str, ...] = ()) -> str:
     root = Path(__file__).parent
     for p in sorted(root.rglob("*.py")):
         rel = p.relative_to(root)
-        if scope and rel.parts[0] not in scope:
+        if scope and rel.parts[0] not in scope and rel.as_posix() not in scope:
             continue
         h.update(rel.as_posix().encode())
         h.update(p.read_bytes())
@@ -47,6 +48,7 @@ class DocResult:
     title: str | None = None
     pages: int = 0
     error: str | None = None
+    rows: tuple[str, str] | None = None  # its rows of observations.csv and skipped.csv (io.document_rows)
 
 
 _EXTRACTORS: dict = {}  # rules hash -> Extractor
@@ -69,15 +71,20 @@ def get_extractor(rules_dir: str | Path):
     return ex
 
 
-def process_document(path: Path, name: str, meta, rules_dir: str | Path, max_bytes: int | None = None) -> DocResult:
-    """Ingest and extract one document. Raises IngestError for a document that cannot be read."""
+def process_document(path: Path, name: str, meta, rules_dir: str | Path, max_bytes: int | None = None,
+                     with_rows: bool = False) -> DocResult:
+    """Ingest and extract one document (`with_rows`: and make its CSV rows, for a run). Raises
+    IngestError for a document that cannot be read."""
     from .ingest import DEFAULT_MAX_BYTES, ingest_file
 
     doc = ingest_file(path, source=name, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
     ex = get_extractor(rules_dir)
     res = ex.extract(doc, meta)
+    from .dataset.io import document_rows
+
     return DocResult(source=name, sha256=doc.sha256, observations=res.observations, skipped=res.skipped,
-                     title=doc.title, pages=len(doc.pages))
+                     title=doc.title, pages=len(doc.pages),
+                     rows=document_rows(res.observations, res.skipped) if with_rows else None)
 
 
 def extract_files(files: list[Path], *, rules_dir, raw_dir=None) -> tuple[list[DocResult], list[FactpipeError]]:

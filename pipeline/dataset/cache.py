@@ -25,6 +25,7 @@ class CachedDocument(BaseModel):
     pages: int = 0
     observations: list[Observation]
     skipped: list[Skipped]
+    rows: tuple[str, str] | None = None  # the document's CSV rows (io.document_rows)
 
 
 class Cache:
@@ -46,5 +47,5 @@ class Cache:
 
     def put(self, key: str, result) -> None:
         payload = CachedDocument(source=result.source, sha256=result.sha256, title=result.title, pages=result.pages,
-                                 observations=result.observations, skipped=result.skipped)
+                                 observations=result.observations, skipped=result.skipped, rows=result.rows)
         write_atomic(self._path(key), payload.model_dump_json())

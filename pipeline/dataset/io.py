@@ -46,6 +46,14 @@ def to_csv(models, columns: list[str], header: bool = True) -> str:
     return buf.getvalue()
 
 
+def document_rows(observations, skipped) -> tuple[str, str]:
+    """One document's rows of observations.csv and skipped.csv (no header), in the files' order:
+    a version's files are its documents' rows one after the other, by source."""
+    return (to_csv(sorted(observations, key=lambda o: (o.char_start, o.char_end, o.rule)), OBSERVATION_COLUMNS,
+                   header=False),
+            to_csv(sorted(skipped, key=lambda s: s.char_start), SKIPPED_COLUMNS, header=False))
+
+
 def to_jsonl(models) -> str:
     return "".join(json.dumps(m.model_dump(mode="json"), ensure_ascii=False, sort_keys=False) + "\n" for m in models)
 

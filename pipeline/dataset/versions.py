@@ -27,7 +27,8 @@ from . import changelog
 from .cache import CACHE_DIR, Cache, cache_key
 from .datapackage import datapackage
 from .diff import diff_facts, read_summaries
-from .io import CONFLICT_COLUMNS, FACT_COLUMNS, OBSERVATION_COLUMNS, SKIPPED_COLUMNS, read_column, read_csv, to_csv
+from .io import (CONFLICT_COLUMNS, FACT_COLUMNS, OBSERVATION_COLUMNS, SKIPPED_COLUMNS, document_rows, read_column,
+                 read_csv, to_csv)
 from .store import LATEST, clean_tmp, latest, locked, new_tmp_dir, next_version, publish, write_atomic
 
 FILES = {"observations": "observations.csv", "facts": "facts.csv", "conflicts": "conflicts.csv",
@@ -47,13 +48,6 @@ def _sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def _csv_rows(observations: list[Observation], skipped: list) -> tuple[str, str]:
-    """One document's rows of observations.csv and skipped.csv, in the files' order."""
-    return (to_csv(sorted(observations, key=lambda o: (o.char_start, o.char_end, o.rule)), OBSERVATION_COLUMNS,
-                   header=False),
-            to_csv(sorted(skipped, key=lambda s: s.char_start), SKIPPED_COLUMNS, header=False))
 
 
 def read_run(version_dir: Path) -> dict | None:
@@ -145,15 +139,13 @@ def write_run(opts, progress):
                 unreadable.append(task(path, name))
                 continue
             results[name] = DocResult(source=name, sha256=doc["sha256"], observations=hit.observations,
-                                      skipped=hit.skipped, title=hit.title, pages=hit.pages)
+                                      skipped=hit.skipped, title=hit.title, pages=hit.pages, rows=hit.rows)
             doc["status"] = "reused"
             progress(f"reused     {name}", 2)
-        # what the changelog compares with, and the cached documents' CSV rows, made while the
-        # new documents are processed
+        # what the changelog compares with, read while the new documents are processed
         prev_facts = read_summaries(out / prev / FILES["facts"]) if prev else []
         open_before = {cid for cid, status in read_column(out / prev / FILES["conflicts"], "conflict_id", "status")
                        if status == "open"} if prev else set()
-        rows = {name: _csv_rows(r.observations, r.skipped) for name, r in results.items()}
         sources = {d["source"]: SourceInfo(authority=d["authority"],
                                            published=datetime.fromisoformat(d["published"]).date() if d["published"] else None)
                    for d in docs}
@@ -196,12 +188,11 @@ def write_run(opts, progress):
         carried = [o for o in prev_obs if o.source in stale]
         observations = [o for r in results.values() for o in r.observations] + carried
         group_observations(carried, groups)
-        # observations.csv and skipped.csv hold each document's rows in turn, by source
-        for name, r in results.items():
-            if name not in rows:
-                rows[name] = _csv_rows(r.observations, r.skipped)
+        # observations.csv and skipped.csv hold each document's rows in turn, by source (made
+        # with its observations, and cached with them)
+        rows = {name: r.rows or document_rows(r.observations, r.skipped) for name, r in results.items()}
         for name in stale:
-            rows[name] = _csv_rows([o for o in carried if o.source == name], [])
+            rows[name] = document_rows([o for o in carried if o.source == name], [])
         obs_csv = to_csv([], OBSERVATION_COLUMNS) + "".join(rows[n][0] for n in sorted(rows))
         skipped_csv = to_csv([], SKIPPED_COLUMNS) + "".join(rows[n][1] for n in sorted(rows))
         del rows
