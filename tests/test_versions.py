@@ -217,12 +217,10 @@ def test_a_forked_helper_does_not_keep_the_lock_of_a_killed_run(tmp_path):
     out = tmp_path / "extracted"
     script = (
         "import os, signal, sys, time\n"
-        "from pipeline.dataset.store import locked, release_inherited_lock\n"
+        "from pipeline.dataset.store import locked\n"
+        "from pipeline.forked import Forked\n"
         "with locked(sys.argv[1]):\n"
-        "    if os.fork() == 0:\n"
-        "        release_inherited_lock()\n"
-        "        time.sleep(5)\n"
-        "        os._exit(0)\n"
+        "    Forked(lambda: time.sleep(5), parallel=True)\n"
         "    time.sleep(0.2)\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n")
     # no pipes: the helper would hold them open, and run() would wait for it

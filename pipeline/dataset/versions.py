@@ -18,6 +18,7 @@ from pathlib import Path
 from ..documents import find_entry, list_documents, source_meta
 from ..errors import FactpipeError, IngestError
 from ..executors import Task, default_jobs, start_tasks
+from ..forked import Forked
 from ..extract.rules import load_rules
 from ..manifest import load_manifest
 from ..models import Observation
@@ -198,14 +199,15 @@ def write_run(opts, progress):
         del rows
         from ..report import ObservationData, write_version_report
         tmp = new_tmp_dir(out)
-        pending = None
+        pending = csv_writer = None
         try:
             (tmp / FILES["observations"]).write_text(obs_csv, encoding="utf-8")
             (tmp / FILES["skipped"]).write_text(skipped_csv, encoding="utf-8")
             del obs_csv, skipped_csv
             # the report's observations need only the file just written: with more than one
             # job, another process renders them while this one reconciles
-            pending = ObservationData(tmp, raw, parallel=opts.executor == "local" and (opts.jobs or default_jobs()) > 1)
+            parallel = opts.executor == "local" and (opts.jobs or default_jobs()) > 1
+            pending = ObservationData(tmp, raw, parallel)
             facts, conflicts = reconcile(observations, sources, resolutions, stale, groups=groups, done=reconciled)
             del reconciled
             _checkpoint("extracted")
@@ -229,22 +231,29 @@ def write_run(opts, progress):
                 "changes": counts,
             }
             n_observations, n_facts = len(observations), len(facts)
-            (tmp / FILES["facts"]).write_text(to_csv(facts, FACT_COLUMNS), encoding="utf-8")
-            (tmp / FILES["conflicts"]).write_text(to_csv(conflicts, CONFLICT_COLUMNS), encoding="utf-8")
+
+            def write_facts():
+                (tmp / FILES["facts"]).write_text(to_csv(facts, FACT_COLUMNS), encoding="utf-8")
+                (tmp / FILES["conflicts"]).write_text(to_csv(conflicts, CONFLICT_COLUMNS), encoding="utf-8")
+            # with more than one job, another process writes them while this one renders the report
+            csv_writer = Forked(write_facts, parallel)
             (tmp / "datapackage.json").write_text(datapackage(version, FILES), encoding="utf-8")
             (tmp / "run.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
-            # the report reads the files just written, one row at a time: free the run's copies
-            # first (but the facts, which it would read back whole)
-            del observations, conflicts, results
+            # the report reads the observations from their file, one row at a time: free the
+            # run's copies first
+            del observations, results
             write_version_report(tmp / "report.html", tmp, raw_dir=raw, previous=out / prev if prev else None,
-                                 changes=changes, facts=facts, observations=pending)
-            del facts
+                                 changes=changes, facts=facts, observations=pending, conflicts=conflicts)
+            if not csv_writer.join():
+                write_facts()
+            del facts, conflicts
             _checkpoint("written")
             dest = publish(tmp, out, version)
         except BaseException:
             import shutil
-            if pending is not None:
-                pending.cancel()
+            for job in (pending, csv_writer):
+                if job is not None:
+                    job.cancel()
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _checkpoint("published")

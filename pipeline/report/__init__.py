@@ -2,59 +2,42 @@
 
 from __future__ import annotations
 
-import os
-import signal
 from pathlib import Path
 
-from ..dataset.store import latest, list_versions, release_inherited_lock, resolve_version, write_atomic
+from ..dataset.store import latest, list_versions, resolve_version, write_atomic
 from ..errors import DatasetError
+from ..forked import Forked
 
 
 class ObservationData:
     """The report's observations and crops (render.observation_data), made in a forked process
-    when `parallel` (a run with more than one job: the second core renders them while the run
-    reconciles), else when asked for. `get()` returns them; `cancel()` stops the process."""
+    when `parallel` (the second core renders them while the run reconciles), else when asked
+    for. `get()` returns them; `cancel()` stops the process."""
 
     def __init__(self, version_dir: Path, raw_dir: Path | None, parallel: bool):
         self.version_dir, self.raw_dir = Path(version_dir), raw_dir
-        self.pid = None
         self.part = self.version_dir / ".observations.part"
-        if parallel and hasattr(os, "fork"):
-            self.pid = os.fork()
-            if self.pid == 0:  # the child: write the part, leave at once (no cleanup of the parent's)
-                code = 1
-                try:
-                    release_inherited_lock()
-                    obs, crops = self._make()
-                    self.part.write_text(obs + "\x00" + crops, encoding="utf-8")
-                    code = 0
-                finally:
-                    os._exit(code)
+        self._job = Forked(self._write, parallel)
 
     def _make(self) -> tuple[str, str]:
         from .render import observation_data
 
         return observation_data(self.version_dir, self.raw_dir)
 
+    def _write(self) -> None:
+        obs, crops = self._make()
+        self.part.write_text(obs + "\x00" + crops, encoding="utf-8")
+
     def get(self) -> tuple[str, str]:
-        if self.pid is not None:
-            _, status = os.waitpid(self.pid, 0)
-            self.pid = None
-            if os.waitstatus_to_exitcode(status) == 0 and self.part.exists():
-                obs, _, crops = self.part.read_text(encoding="utf-8").partition("\x00")
-                self.part.unlink()
-                return obs, crops
-            self.part.unlink(missing_ok=True)  # the child failed: make them here
+        if self._job.join() and self.part.exists():
+            obs, _, crops = self.part.read_text(encoding="utf-8").partition("\x00")
+            self.part.unlink()
+            return obs, crops
+        self.part.unlink(missing_ok=True)
         return self._make()
 
     def cancel(self) -> None:
-        if self.pid is not None:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-            except OSError:
-                pass
-            self.pid = None
+        self._job.cancel()
 
 
 def render_version(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None, changes=None) -> str:
@@ -63,19 +46,20 @@ def render_version(version_dir: Path, raw_dir: Path | None = None, previous: Pat
 
 
 def write_version_report(target: Path, version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None,
-                         changes=None, facts=None, observations: ObservationData | None = None) -> Path:
+                         changes=None, facts=None, observations: ObservationData | None = None,
+                         conflicts=None) -> Path:
     """Write the report of a version folder to `target`, streamed (a large page is never held
-    twice). `facts`: the version's facts when the caller has them (else read from facts.csv);
-    `observations`: the page's observations and crops under way."""
-    write_atomic(target, _chunks(version_dir, raw_dir, previous, changes, facts, observations))
+    twice). `facts`, `conflicts`: the version's when the caller has them (else read from its
+    files); `observations`: the page's observations and crops under way."""
+    write_atomic(target, _chunks(version_dir, raw_dir, previous, changes, facts, observations, conflicts))
     return target
 
 
-def _chunks(version_dir, raw_dir, previous, changes, facts=None, observations=None):
+def _chunks(version_dir, raw_dir, previous, changes, facts=None, observations=None, conflicts=None):
     from .render import render
 
     return render(Path(version_dir), raw_dir=Path(raw_dir) if raw_dir else None, previous=previous, changes=changes,
-                  facts=facts, observations=observations)
+                  facts=facts, observations=observations, conflicts=conflicts)
 
 
 def write_report(out_dir, version: str | None = None, out_file=None, raw_dir=None) -> Path:

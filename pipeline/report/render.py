@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..dataset.diff import diff_facts, read_summaries
 from ..dataset.io import iter_rows, read_csv
-from ..models import Fact
+from ..models import ConflictMember, Fact
 from .charts import Point, line_chart
 from .crops import Cropper
 
@@ -86,16 +86,25 @@ def observation_data(version_dir: Path, raw_dir: Path | None) -> tuple[str, str]
     return _safe("".join(_pieces(obs_json, depth=1))), _safe("".join(_pieces(cropper.images, depth=1)))
 
 
+def _conflict_row(m: ConflictMember) -> dict:
+    """A conflict member as conflicts.csv gives it back (text as written)."""
+    return {"conflict_id": m.conflict_id, "kind": m.kind, "status": m.status, "resolution": m.resolution,
+            "fact_id": m.fact_id, "observation_id": m.observation_id, "source": m.source,
+            "page": "" if m.page is None else str(m.page), "quote": m.quote, "surface": m.surface,
+            "value": str(m.value), "unit": m.unit, "qualifier": m.qualifier,
+            "period_end": m.period_end.isoformat() if m.period_end else "", "detail": m.detail}
+
+
 class _Json(str):
     """JSON text made safe already: the page takes it as it is."""
 
 
 def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None, changes=None, facts=None,
-           observations=None):
+           observations=None, conflicts=None):
     """The report of a version folder, as chunks of HTML. Observations, conflicts and skipped
-    numbers are read as plain rows straight into the page's data; the facts are read from
-    facts.csv unless given; `observations`, if given, has the page's observations and crops
-    ready (`.get()`, see report.ObservationData)."""
+    numbers are read as plain rows straight into the page's data; the facts and conflicts are
+    read from facts.csv and conflicts.csv unless given; `observations`, if given, has the
+    page's observations and crops ready (`.get()`, see report.ObservationData)."""
     run = json.loads((version_dir / "run.json").read_text())
     if facts is None:
         facts = read_csv(version_dir / "facts.csv", Fact)
@@ -113,7 +122,7 @@ def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None
         "why": f.chosen_reason, "stale": f.stale}
         for f in facts]
     groups: dict[str, dict] = {}
-    for c in iter_rows(version_dir / "conflicts.csv"):
+    for c in (map(_conflict_row, conflicts) if conflicts is not None else iter_rows(version_dir / "conflicts.csv")):
         g = groups.setdefault(c["conflict_id"], {"id": c["conflict_id"], "kind": c["kind"], "status": c["status"],
                                                  "resolution": c["resolution"], "members": []})
         g["members"].append({"fact": c["fact_id"], "obs": c["observation_id"], "source": c["source"],
