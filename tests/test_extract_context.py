@@ -194,3 +194,5 @@ def test_a_day_in_a_heading_dates_the_item_and_a_base_keeps_its_own_period(extra
     assert obs["1.5%"].period_end is None  # not the 2003 of the figure it is compared with
     assert obs["10.0%"].period_end == date(2005, 1, 31)
     assert obs["13%"].period_end == obs["19,392"].period_end == date(2005, 12, 31)  # a change and its result
+    obs = extract("During 2004 the trust answered 12,345 calls, 8% more than in 2003.\n")
+    assert obs["8%"].period_end == date(2004, 12, 31)  # "than in 2003" is what it is compared with

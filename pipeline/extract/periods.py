@@ -364,7 +364,8 @@ def _find_mentions(text: str, fiscal_end_month: int | None, kinds: tuple[str, ..
             men.role = "after"  # "Beyond 1999/2000 the balance rises": the years after it
             continue
         # a comparison base: "increased more than 40% from 2020", "up by 5% on 2004 figures"
-        if re.search(r"\b(than|compared (?:to|with)|versus|vs\.?|relative to)\s(?:the\s)?$", before) or (
+        if re.search(r"\b(than|compared (?:to|with)|versus|vs\.?|relative to)\s(?:(?:in|during|for)\s)?(?:the\s)?$",
+                     before) or (
                 re.search(r"\b(from|on|over)\s(?:the\s)?$", before) and _CHANGE.search(before)):
             men.role = "base"
     return found
