@@ -320,6 +320,9 @@ class Scanner:
             return skip("section or identifier number")
         if _rx(r"-\d").match(after) and _rx(r"\b(?:Law|Report|Act|No\.?|Bill|Order|Rule)\s$").search(before):
             return skip("section or identifier number")
+        # "11.2 deaths per 100,000 population": the base of a rate, not a figure
+        if low_before.endswith(("per ", "per every ")) and not m.group("pct"):
+            return skip("base of a rate (per N)")
         # "Introduction ........ 3": a page number in a table of contents
         if before.rstrip().endswith((".", "…")) and DOT_LEADER.search(before):
             return skip("page number (after a dot leader)")
