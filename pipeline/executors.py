@@ -51,21 +51,16 @@ def default_jobs() -> int:
 
 
 def start_local(tasks: list[Task], jobs: int, on_done: Callable[[Outcome], None]) -> Callable[[], list[Outcome]]:
-    """Start the tasks in a process pool (jobs > 1) and return the function that waits for them;
-    with one job they run, in this process, when that function is called."""
-    if jobs <= 1 or not tasks:
-        def run_here() -> list[Outcome]:
-            out = []
-            for t in tasks:
-                out.append(run_task(t))
-                on_done(out[-1])
-            return out
-        return run_here
+    """Start the tasks in a pool of `jobs` worker processes (one job: one worker, so that this
+    process holds only the results, and loads the cached ones while the worker works) and return
+    the function that waits for them."""
+    if not tasks:
+        return lambda: []
     if len(tasks) > jobs:
         # import spaCy once, here: the forked workers inherit it instead of each importing it
         # (with a worker per task, each imports it while this process loads the cached results)
         import_module(f"{__package__}.extract.extractor")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)))
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))))
     futures = [pool.submit(run_task, t) for t in tasks]
 
     def wait() -> list[Outcome]:

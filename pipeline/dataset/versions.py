@@ -197,6 +197,8 @@ def write_run(opts, progress):
         obs_csv = to_csv([], OBSERVATION_COLUMNS) + "".join(rows[n][0] for n in sorted(rows))
         skipped_csv = to_csv([], SKIPPED_COLUMNS) + "".join(rows[n][1] for n in sorted(rows))
         del rows
+        for r in results.values():
+            r.rows = None  # joined: the pieces are not needed again
         from ..report import ObservationData, write_version_report
         tmp = new_tmp_dir(out)
         pending = csv_writer = None
@@ -209,7 +211,7 @@ def write_run(opts, progress):
             parallel = opts.executor == "local" and (opts.jobs or default_jobs()) > 1
             pending = ObservationData(tmp, raw, parallel)
             facts, conflicts = reconcile(observations, sources, resolutions, stale, groups=groups, done=reconciled)
-            del reconciled
+            del reconciled, groups
             _checkpoint("extracted")
 
             version = next_version(out)

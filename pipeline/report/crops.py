@@ -62,7 +62,7 @@ class Cropper:
                     img = pdf.pages[page - 1].to_image(resolution=RESOLUTION).original.convert("RGB")
                 except Exception:  # noqa: BLE001
                     img = None
-            if len(self._pages) > 8:  # keep memory flat on long documents
+            if len(self._pages) > 2:  # keep memory flat: crops come page by page
                 self._pages.pop(next(iter(self._pages)))
             self._pages[key] = img
         return self._pages[key]

@@ -165,7 +165,8 @@ def _stream(head: str, data, tail: str):
     for piece in _pieces(data, depth=2):
         if isinstance(piece, _Json):
             yield _safe("".join(batch))
-            yield piece
+            for i in range(0, len(piece), 1 << 20):  # in slices: each is encoded on its own
+                yield piece[i:i + (1 << 20)]
             batch, size = [], 0
             continue
         batch.append(piece)
