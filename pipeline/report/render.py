@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import orjson
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..dataset.diff import diff_facts, read_summaries
@@ -23,10 +24,11 @@ from .crops import Cropper
 STATIC = Path(__file__).parent / "static"
 
 
-# ASCII JSON (U+2028 and the like escaped too) that cannot close its <script> element or start
-# markup: the escapes apply to any piece of the encoding on its own
+# JSON (orjson: several times faster on a large version's data) that cannot close its <script>
+# element or start markup: the escapes of _safe apply to any piece of the encoding on its own.
+# The page reads it with JSON.parse, which takes U+2028 and the like as they are.
 def _dumps(obj) -> str:
-    return json.dumps(obj, separators=(",", ":"))
+    return orjson.dumps(obj).decode()
 
 
 def _safe(json_text: str) -> str:
@@ -180,7 +182,7 @@ def _stream(head: str, data, tail: str):
 
 def _pieces(obj, depth: int, batch: int = 500):
     """JSON of `obj`: containers down to `depth` in slices of `batch` items, what is below in one
-    (fast) call; the pieces join to what one json.dumps would give."""
+    (fast) call; the pieces join to what one encoding of the whole would give."""
     if depth and isinstance(obj, dict):
         yield "{"
         items = list(obj.items())
