@@ -427,10 +427,13 @@ def ingest_html(data: bytes, path, source: str, sha256: str) -> Document:
                   and (m.get("content") or "").lower() == "article" for m in soup.find_all("meta"))
     for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
         c.extract()
+    # tags removed with an ancestor (bs4 4.15's `decomposed` searches the tree for the attribute it lacks)
+    removed: set[int] = set()
     for tag in list(soup.find_all(True)):
-        if tag.decomposed:  # removed with an ancestor
+        if id(tag) in removed:
             continue
         if _is_boilerplate(tag):
+            removed.update(id(t) for t in tag.descendants if isinstance(t, Tag))
             tag.decompose()
     builder = DocumentBuilder(source, sha256, "html")
     walker = _Walker(builder)
