@@ -11,7 +11,6 @@ from typing import NamedTuple
 
 from ..errors import DatasetError
 from ..models import Fact
-from .io import iter_rows
 from .store import list_versions, resolve_version
 
 
@@ -55,8 +54,20 @@ class FactSummary(NamedTuple):
 
 def read_summaries(path: Path) -> list[FactSummary]:
     """The facts of a facts.csv as FactSummary rows."""
-    return [FactSummary(r["fact_id"], r["metric"], r["metric_label"], r["dimensions"], r["period_end"], r["unit"],
-                        float(r["value"]), r["status"]) for r in iter_rows(path)]
+    if not Path(path).exists():
+        return []
+    with Path(path).open(newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        at = [header.index(f) for f in FactSummary._fields]
+        value = FactSummary._fields.index("value")
+        out = []
+        for row in reader:
+            if row:
+                fields = [row[i] for i in at]
+                fields[value] = float(fields[value])
+                out.append(FactSummary(*fields))
+        return out
 
 
 def _iso(d: date | str | None) -> str:

@@ -120,11 +120,20 @@ def reconcile_group(key: tuple, obs: list[Observation], sources: dict[str, Sourc
                     stale_sources: set[str] = frozenset()) -> tuple[Fact, list[ConflictMember], list[Observation]]:
     """One group's fact, its own conflict members (values that disagree, a scale anomaly) and its
     observations in order."""
+    fid = fact_id(key)
+    if len(obs) == 1 and "scale_anomaly" not in obs[0].flags:
+        # most facts: one observation, nothing to compare or choose
+        o = obs[0]
+        return Fact(
+            fact_id=fid, metric=o.metric, metric_label=o.metric_label, dimensions=normalize_dims(o.dimensions),
+            period_start=o.period_start, period_end=o.period_end, period_type=o.period_type, value=o.value,
+            unit=o.unit, qualifier=o.qualifier, status="single", n_sources=1, observation_ids=o.observation_id,
+            chosen_observation=o.observation_id, chosen_reason="only source",
+            stale=o.source in stale_sources), [], [o]
     sources = sources or {}
     members: list[ConflictMember] = []
     # a list of its own (the group's may grow)
     obs = sorted(obs, key=lambda o: (o.source, o.char_start, o.observation_id)) if len(obs) > 1 else [obs[0]]
-    fid = fact_id(key)
     clusters = _clusters(obs)
     best = _best(obs if len(clusters) == 1 else max(clusters, key=lambda c: _cluster_weight(c, sources)), sources)
     status = "single" if len(obs) == 1 else "agreed" if len(clusters) == 1 else "conflict"
