@@ -70,8 +70,9 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
-def write_atomic(path: Path, data: str | bytes | Iterable[str]) -> None:
-    """Write a file whole or not at all: a temporary file, fsync, rename. `data` may be chunks."""
+def write_atomic(path: Path, data: str | bytes | Iterable[str | bytes]) -> None:
+    """Write a file whole or not at all: a temporary file, fsync, rename. `data` may be chunks
+    (text, or UTF-8 bytes)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
@@ -81,7 +82,7 @@ def write_atomic(path: Path, data: str | bytes | Iterable[str]) -> None:
                 fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             else:
                 for chunk in data:
-                    fh.write(chunk.encode("utf-8"))
+                    fh.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
             os.fchmod(fh.fileno(), 0o666 & ~_UMASK)  # mkstemp makes it private; give it the usual mode
             fh.flush()
             os.fsync(fh.fileno())

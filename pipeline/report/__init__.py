@@ -19,18 +19,18 @@ class ObservationData:
         self.part = self.version_dir / ".observations.part"
         self._job = Forked(self._write, parallel)
 
-    def _make(self) -> tuple[str, str]:
+    def _make(self) -> tuple[bytes, bytes]:
         from .render import observation_data
 
         return observation_data(self.version_dir, self.raw_dir)
 
     def _write(self) -> None:
         obs, crops = self._make()
-        self.part.write_text(obs + "\x00" + crops, encoding="utf-8")
+        self.part.write_bytes(obs + b"\x00" + crops)  # (JSON holds no NUL byte)
 
-    def get(self) -> tuple[str, str]:
+    def get(self) -> tuple[bytes, bytes]:
         if self._job.join() and self.part.exists():
-            obs, _, crops = self.part.read_text(encoding="utf-8").partition("\x00")
+            obs, _, crops = self.part.read_bytes().partition(b"\x00")
             self.part.unlink()
             return obs, crops
         self.part.unlink(missing_ok=True)
@@ -42,7 +42,7 @@ class ObservationData:
 
 def render_version(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None, changes=None) -> str:
     """The report of a version folder as one string."""
-    return "".join(_chunks(version_dir, raw_dir, previous, changes))
+    return "".join(c.decode() if isinstance(c, bytes) else c for c in _chunks(version_dir, raw_dir, previous, changes))
 
 
 def write_version_report(target: Path, version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None,

@@ -35,6 +35,10 @@ def _safe(json_text: str) -> str:
     return json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _safe_bytes(json_bytes: bytes) -> bytes:
+    return json_bytes.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+
+
 def _int(text: str) -> int | None:
     return int(text) if text else None
 
@@ -69,8 +73,8 @@ def _series(facts: list[Fact]) -> list[dict]:
     return out
 
 
-def observation_data(version_dir: Path, raw_dir: Path | None) -> tuple[str, str]:
-    """The page's observations and PDF crops as (safe) JSON texts. They depend on
+def observation_data(version_dir: Path, raw_dir: Path | None) -> tuple[bytes, bytes]:
+    """The page's observations and PDF crops as (safe) UTF-8 JSON. They depend on
     observations.csv and the documents alone, so a run can make them while it reconciles."""
     cropper = Cropper(raw_dir, cache_dir=version_dir.parent / ".cache" / "crops")
     obs_json = {}
@@ -85,7 +89,7 @@ def observation_data(version_dir: Path, raw_dir: Path | None) -> tuple[str, str]
                 "kind": o["kind"], "flags": o["flags"], "crop": crop}
     finally:
         cropper.close()
-    return _safe("".join(_pieces(obs_json, depth=1))), _safe("".join(_pieces(cropper.images, depth=1)))
+    return _safe_bytes(orjson.dumps(obs_json)), _safe_bytes(orjson.dumps(cropper.images))
 
 
 def _conflict_row(m: ConflictMember) -> dict:
@@ -97,8 +101,8 @@ def _conflict_row(m: ConflictMember) -> dict:
             "period_end": m.period_end.isoformat() if m.period_end else "", "detail": m.detail}
 
 
-class _Json(str):
-    """JSON text made safe already: the page takes it as it is."""
+class _Json(bytes):
+    """UTF-8 JSON made safe already: the page takes it as it is."""
 
 
 def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None = None, changes=None, facts=None,
@@ -167,7 +171,7 @@ def _stream(head: str, data, tail: str):
     for piece in _pieces(data, depth=2):
         if isinstance(piece, _Json):
             yield _safe("".join(batch))
-            for i in range(0, len(piece), 1 << 20):  # in slices: each is encoded on its own
+            for i in range(0, len(piece), 1 << 20):  # written in slices, never copied whole
                 yield piece[i:i + (1 << 20)]
             batch, size = [], 0
             continue
