@@ -24,18 +24,13 @@ from .crops import Cropper
 STATIC = Path(__file__).parent / "static"
 
 
-# JSON (orjson: several times faster on a large version's data) that cannot close its <script>
-# element or start markup: the escapes of _safe apply to any piece of the encoding on its own.
-# The page reads it with JSON.parse, which takes U+2028 and the like as they are.
-def _dumps(obj) -> str:
-    return orjson.dumps(obj).decode()
+# UTF-8 JSON (orjson: several times faster on a large version's data) that cannot close its
+# <script> element or start markup: the escapes of _safe apply to any piece of the encoding on its
+# own. The page reads it with JSON.parse, which takes U+2028 and the like as they are.
+_dumps = orjson.dumps
 
 
-def _safe(json_text: str) -> str:
-    return json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _safe_bytes(json_bytes: bytes) -> bytes:
+def _safe(json_bytes: bytes) -> bytes:
     return json_bytes.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
 
 
@@ -89,7 +84,7 @@ def observation_data(version_dir: Path, raw_dir: Path | None) -> tuple[bytes, by
                 "kind": o["kind"], "flags": o["flags"], "crop": crop}
     finally:
         cropper.close()
-    return _safe_bytes(orjson.dumps(obs_json)), _safe_bytes(orjson.dumps(cropper.images))
+    return _safe(_dumps(obs_json)), _safe(_dumps(cropper.images))
 
 
 def _conflict_row(m: ConflictMember) -> dict:
@@ -170,7 +165,7 @@ def _stream(head: str, data, tail: str):
     batch, size = [], 0
     for piece in _pieces(data, depth=2):
         if isinstance(piece, _Json):
-            yield _safe("".join(batch))
+            yield _safe(b"".join(batch))
             for i in range(0, len(piece), 1 << 20):  # written in slices, never copied whole
                 yield piece[i:i + (1 << 20)]
             batch, size = [], 0
@@ -178,37 +173,37 @@ def _stream(head: str, data, tail: str):
         batch.append(piece)
         size += len(piece)
         if size > 1 << 20:
-            yield _safe("".join(batch))
+            yield _safe(b"".join(batch))
             batch, size = [], 0
-    yield _safe("".join(batch))
+    yield _safe(b"".join(batch))
     yield tail
 
 
 def _pieces(obj, depth: int, batch: int = 500):
-    """JSON of `obj`: containers down to `depth` in slices of `batch` items, what is below in one
-    (fast) call; the pieces join to what one encoding of the whole would give."""
+    """JSON of `obj` (bytes): containers down to `depth` in slices of `batch` items, what is
+    below in one (fast) call; the pieces join to what one encoding of the whole would give."""
     if depth and isinstance(obj, dict):
-        yield "{"
+        yield b"{"
         items = list(obj.items())
         for i in range(0, len(items), batch):
             if depth > 1:
                 for j, (k, v) in enumerate(items[i:i + batch]):
-                    yield ("," if i + j else "") + _dumps(k) + ":"
+                    yield (b"," if i + j else b"") + _dumps(k) + b":"
                     yield from _pieces(v, depth - 1)
             else:
-                yield ("," if i else "") + _dumps(dict(items[i:i + batch]))[1:-1]
-        yield "}"
+                yield (b"," if i else b"") + _dumps(dict(items[i:i + batch]))[1:-1]
+        yield b"}"
     elif depth and isinstance(obj, list):
-        yield "["
+        yield b"["
         for i in range(0, len(obj), batch):
             if depth > 1:
                 for j, v in enumerate(obj[i:i + batch]):
                     if i + j:
-                        yield ","
+                        yield b","
                     yield from _pieces(v, depth - 1)
             else:
-                yield ("," if i else "") + _dumps(obj[i:i + batch])[1:-1]
-        yield "]"
+                yield (b"," if i else b"") + _dumps(obj[i:i + batch])[1:-1]
+        yield b"]"
     elif isinstance(obj, _Json):
         yield obj
     else:
