@@ -125,7 +125,7 @@ def format_diff_text(d: Diff) -> str:
              f"{d.count('removed')} removed, {d.count('changed')} changed"]
     sign = {"added": "+", "removed": "-", "changed": "~"}
     for c in d.changes:
-        what = f"{c.metric_label or c.metric}" + (f" [{c.dimensions}]" if c.dimensions else "") + \
+        what = f"{c.metric_label or c.metric or 'fact ' + c.fact_id}" + (f" [{c.dimensions}]" if c.dimensions else "") + \
             (f" {c.period_end}" if c.period_end else "")
         if c.change == "added":
             val = f"{_fmt(c.new_value)} {c.unit} ({c.new_status})"
