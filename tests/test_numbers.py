@@ -62,6 +62,8 @@ def one(scan, text, **kw):
     ("reviewed Over19,100victims", "19,100", 19100, "count", "over"),
     ("NCMEC CONNECT has over 20,000users.", "20,000", 20000, "count", "over"),
     ("268,021 km 2 of land", "268,021 km 2", 268021, "km2", "exact"),
+    ("and 20k new jobs were created", "20k", 20000, "count", "exact"),
+    ("about 3m people live there", "3m", 3e6, "count", "about"),
     ("population\u00a0of 4,933,210\u00a0people", "4,933,210", 4933210, "count", "exact"),
 ])
 def test_quantities(scan, text, surface, value, unit, qualifier):

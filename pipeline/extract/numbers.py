@@ -402,8 +402,10 @@ class Scanner:
         elif m.group("unit"):
             q_unit = lex.units[m.group("unit").strip().lower()]
         if m.group("scale") and not m.group("cur") and m.group("scale") in lex.short_scales \
-                and len(m.group("scale")) == 1:
-            return skip("part of a name or code (letters after the digits)")  # "5m" without a currency
+                and len(m.group("scale")) == 1 and not _counted_after(text[m.end():m.end() + 30].lower(), lex,
+                                                                     plurals=m.group("scale") == "k"):
+            # "5m" without a currency or a counted noun may be metres; "20k new jobs" is a count
+            return skip("part of a name or code (letters after the digits)")
         if m.group("scale"):
             sc = m.group("scale").strip().lower()
             mult = lex.scales.get(sc) or lex.short_scales.get(sc)
@@ -595,6 +597,13 @@ def _word_or_num(s: str) -> float | None:
 
 def _plural_noun(word: str) -> bool:
     return word.endswith("s") and len(word) > 3
+
+
+def _counted_after(low_after: str, lex: Lexicon, plurals: bool) -> bool:
+    """A counted noun follows: one of the lexicon's count nouns ("3m people") or, with
+    `plurals`, any plural ("20k users"; not for "m": "the 100m hurdles")."""
+    m = _rx(r"\s(?:new\s|more\s|other\s|additional\s|extra\s)?([a-z]+)").match(low_after)
+    return bool(m) and (m.group(1) in lex.count_nouns or plurals and _plural_noun(m.group(1)))
 
 
 def _count_noun_follows(low_after: str, lex: Lexicon) -> bool:
