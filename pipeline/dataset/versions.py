@@ -13,6 +13,7 @@ import os
 import signal
 import time
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 from ..documents import find_entry, list_documents, source_meta
@@ -49,6 +50,11 @@ def _sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _write_facts(folder: Path, facts, conflicts) -> None:
+    (folder / FILES["facts"]).write_text(to_csv(facts, FACT_COLUMNS), encoding="utf-8")
+    (folder / FILES["conflicts"]).write_text(to_csv(conflicts, CONFLICT_COLUMNS), encoding="utf-8")
 
 
 def read_run(version_dir: Path) -> dict | None:
@@ -233,12 +239,8 @@ def write_run(opts, progress):
                 "changes": counts,
             }
             n_observations, n_facts = len(observations), len(facts)
-
-            def write_facts():
-                (tmp / FILES["facts"]).write_text(to_csv(facts, FACT_COLUMNS), encoding="utf-8")
-                (tmp / FILES["conflicts"]).write_text(to_csv(conflicts, CONFLICT_COLUMNS), encoding="utf-8")
             # with more than one job, another process writes them while this one renders the report
-            csv_writer = Forked(write_facts, parallel)
+            csv_writer = Forked(partial(_write_facts, tmp, facts, conflicts), parallel)
             (tmp / "datapackage.json").write_text(datapackage(version, FILES), encoding="utf-8")
             (tmp / "run.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
             # the report reads the observations from their file, one row at a time: free the
@@ -247,7 +249,7 @@ def write_run(opts, progress):
             write_version_report(tmp / "report.html", tmp, raw_dir=raw, previous=out / prev if prev else None,
                                  changes=changes, facts=facts, observations=pending, conflicts=conflicts)
             if not csv_writer.join():
-                write_facts()
+                _write_facts(tmp, facts, conflicts)
             del facts, conflicts
             _checkpoint("written")
             dest = publish(tmp, out, version)

@@ -378,10 +378,9 @@ class Scanner:
         if _rx(r"[-\s]?(year|month|week|day)s?[-\s]old").match(low_after) or _rx(r"-(?:year|month)-old").match(low_after):
             return skip("age")
         if not m.group("pct") and not m.group("cur"):
-            if low_before.endswith(("top-", "top ")):
-                return skip("rank (top N)")
-            if _OR_TIME.match(low_after) and not self._names_duration_measure(lowered):
-                return skip("duration")  # "3 or 4 years ago"
+            reason = _rank_or_span(low_before, low_after)
+            if reason and (reason == "rank (top N)" or not self._names_duration_measure(lowered)):
+                return skip(reason)
         unit_word = _TIME_UNIT.match(low_after)
         if unit_word and not m.group("pct") and not m.group("cur"):
             if not self._names_duration_measure(lowered):
@@ -468,10 +467,9 @@ class Scanner:
             return self._finish(q, text, lowered)
         if value < 2:
             return None  # "one" is almost always a pronoun or determiner
-        if before.endswith(("top-", "top ")):
-            return NonQuantity(m.start(), m.end(), m.group(), "rank (top N)")
-        if _OR_TIME.match(after):
-            return NonQuantity(m.start(), m.end(), m.group(), "duration or frequency")  # "three or four years"
+        reason = _rank_or_span(before, after)
+        if reason:
+            return NonQuantity(m.start(), m.end(), m.group(), reason)
         if _rx(r"[-\s]?(year|month|week|day)s?[-\s]old").match(after):
             return NonQuantity(m.start(), m.end(), m.group(), "age")
         if _rx(r"\s?(-\s?)?(hours?|days?|weeks?|months?|years?|decades?|minutes?|seconds?|quarters?|times)\b").match(after):
@@ -618,6 +616,15 @@ def _time_unit(word: str) -> str:
 
 
 _PHONE_WORD = re.compile(r"(tel|phone|fax|call)\W{0,3}$")
+def _rank_or_span(low_before: str, low_after: str) -> str | None:
+    """'top-ten', 'top 5' are ranks; 'three or four years', '18 to 24-year-olds' a span of time."""
+    if low_before.endswith(("top-", "top ")):
+        return "rank (top N)"
+    if _OR_TIME.match(low_after):
+        return "duration"
+    return None
+
+
 _OR_TIME = re.compile(r"\s(?:or|to|and)\s(?:\d+|[a-z]+)(?:\s|-)(?:hours?|days?|weeks?|months?|years?|decades?)\b")
 _TIME_UNIT = re.compile(r"\s?(?:-\s?)?(hours?|days?|weeks?|months?|years?|decades?|minutes?|seconds?|quarters?)\b")
 _PLAIN = re.compile(r"\s*(?P<n>(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}|0)(?:\.\d+)?)(?P<pct>%)?\s*")
