@@ -19,7 +19,7 @@ from .numbers import DOT_LEADER, Quantity, Scanner
 from .periods import MONTH_NAMES, Mention, Period, as_year, cumulative, dateline, find_mentions, single_period
 from .prose_periods import (DATA_WORDS, FORECAST_SPAN, PRESENT, Context, Section, carries,
                             forecast_period, points_back, prose_period, stated, years_end)
-from .rules import RuleSet, load_rules
+from .rules import RuleSet, header_words, load_rules
 from .source import SourceMeta
 
 PROSE = ("paragraph", "list_item", "heading", "caption")
@@ -437,7 +437,9 @@ class Extractor:
         caption_period = single_period(find_mentions(" ".join(x for x in (table.caption, table.stub_header) if x), fem))
         col_periods = [single_period(find_mentions(c, fem)) for c in table.columns]
         label = M.table_label(table, doc.title)
-        rkey = M.row_key(table)
+        rkey = self._row_key(ctx, table)
+        # a rule that claims the tables keyed by this dimension (its context found in the title)
+        claimed = self._claiming_rule(rkey, table, doc.title)
         rule_cache: dict = {}
         main_label = ""
         ctx_text = " | ".join(x for x in (table.caption, table.stub_header, doc.title) if x)
@@ -479,8 +481,8 @@ class Extractor:
                 detail = cell.label or ("" if len(qs) == 1 and cell.text.strip() == qs[0].surface
                                         else " ".join(M.content_words(_without(cell.text, qs))))
                 parts = [(rkey, row_label, row.label), ("column", col_clean, col), ("detail", detail, detail)]
-                if col_clean.lower() in label.lower():
-                    parts[1] = ("column", "", col)
+                if col_clean.lower() in label.lower() or claimed is not None and len(table.columns) == 1:
+                    parts[1] = ("column", "", col)  # the one column of a claimed table is its measure
                 near_text = " | ".join(x for x in (row.label, cell.label, col, row.section) if x)
                 # match each distinct header, label and title once, then place the hits in
                 # "near | context" coordinates
@@ -500,7 +502,9 @@ class Extractor:
                 # the same rules hit (wherever in the labels: all of them are near) decide the same
                 # way; most cells' labels and headers hit nothing
                 key = (frozenset((h.rule, h.field) for h in hits), rule_unit, generic)
-                if key not in rule_cache:
+                if claimed is not None:
+                    rule_cache[key] = claimed
+                elif key not in rule_cache:
                     found = self._match_rule(hits + ctx_hits, near=None if generic else (0, len(near_text)),
                                              unit=rule_unit, kind="table")
                     rule_cache[key] = found[0] if found is not None else None
@@ -553,6 +557,32 @@ class Extractor:
                         bbox=_box_str(box) if box is not None else ""))
         return out
 
+    def _row_key(self, ctx: Context, table) -> str:
+        """The dimension key of a table's row labels: from the vocabulary of rules/dimensions.yaml;
+        a table whose header row holds no words (a page of a longer table whose first data row was
+        taken for its header) continues the last keyed table of as many columns."""
+        key = self.rules.dimension_of_header.get(header_words(table.stub_header or ""))
+        if key is not None:
+            ctx.last_table = (key, len(table.columns))
+            return key
+        if ctx.last_table and ctx.last_table[1] == len(table.columns) and table.columns and \
+                not any(_LETTER.search(c) for c in table.columns):
+            return ctx.last_table[0]
+        return M.row_key(table)
+
+    def _claiming_rule(self, rkey: str, table, title: str | None) -> int | None:
+        """The first table rule whose `row_dimension` is this table's row key and whose context
+        patterns match its caption or the document title."""
+        for ri, r in enumerate(self.rules.metric_rules):
+            if r.row_dimension != rkey or "table" not in r.scope:
+                continue
+            around = " | ".join(x for x in (table.caption, title) if x)
+            hits = self._text_hits(around) if around else []
+            if all(any(h.rule == ri and h.field == f for h in hits) for f in ("patterns", "context")
+                   if getattr(r, f)):
+                return ri
+        return None
+
     def _text_hits(self, text: str):
         """Rule hits in a short text (a table header or label), cached across the document."""
         hits = self._hit_cache.get(text)
@@ -591,6 +621,7 @@ def _dim_str(dims: list[tuple[str, str]]) -> str:
     return "; ".join([f"{k}={v}" for k, v in dict.fromkeys(d for d in dims if d[1])])
 
 
+_LETTER = re.compile(r"[^\W\d_]")
 _SUB_ROW = re.compile(r"^\s*(?:[-–—]\s|of which\b|ratio to\b|as (?:a )?%|as a percentage|% of\b|per cent of\b|share of\b)", re.I)
 _PERCENT_ROW = re.compile(r"%|\bper ?cent\b|\bratio\b", re.I)
 _CONTEXT_OFFSET = 1 << 30  # where a table's caption and title hits sit, beyond any row text

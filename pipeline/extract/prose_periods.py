@@ -86,6 +86,7 @@ class Context:
     last_range: Period | None = None  # the last span a block stated ("over the same period")
     forecast: Period | None = None  # "the outlook for the next three years": the forecast period
     year_end_month: int | None = None  # the month the document's years end ("March years")
+    last_table: tuple[str, int] | None = None  # (row key, number of columns) of the last keyed table
 
     def section_period(self) -> Period | None:
         for s in reversed(self.sections):

@@ -70,6 +70,8 @@ class MetricRule(BaseModel):
     units: list[str] | None = None
     dimensions: dict[str, str] = Field(default_factory=dict)
     cumulative: bool | None = Field(default=None, description="only cumulative (true) / only not (false)")
+    row_dimension: str | None = Field(default=None, description="claims every figure of a table whose rows "
+                                      "are keyed by this dimension (rules/dimensions.yaml)")
     part: bool = Field(default=False, description="names a part of a table's total (a row such as 'U.S.'): "
                                                   "never applied to the total row")
     description: str | None = None
@@ -94,6 +96,25 @@ class MetricRule(BaseModel):
         return v
 
 
+class Dimension(BaseModel):
+    """A breakdown key and the header wordings of a table's row-label column that mean it."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    headers: list[str] = Field(min_length=1)
+    description: str | None = None
+
+
+class DimensionFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    dimensions: list[Dimension]
+
+
+def header_words(text: str) -> str:
+    """A header compared without case, spacing or punctuation: 'Country / Territory' -> 'country territory'."""
+    return " ".join(re.findall(r"[a-z0-9]+", (text or "").lower()))
+
+
 class MetricRuleFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rules: list[MetricRule]
@@ -102,8 +123,11 @@ class MetricRuleFile(BaseModel):
 class RuleSet:
     """Everything extraction needs from rules/: the lexicon and the metric rules, with a hash."""
 
-    def __init__(self, lexicon: Lexicon, metric_rules: list[MetricRule], digest: str, files: list[str]):
+    def __init__(self, lexicon: Lexicon, metric_rules: list[MetricRule], digest: str, files: list[str],
+                 dimensions: list[Dimension] = ()):
         self.lexicon = lexicon
+        self.dimensions = list(dimensions)
+        self.dimension_of_header = {header_words(h): d.key for d in self.dimensions for h in d.headers}
         self.metric_rules = metric_rules
         self.hash = digest
         self.files = files
@@ -144,7 +168,8 @@ def _load_yaml(path: Path) -> Any:
 def rule_files(rules_dir: Path) -> list[str]:
     """The files extraction reads: the lexicon and every metrics file."""
     metrics = sorted((rules_dir / "metrics").glob("*.yaml")) if (rules_dir / "metrics").is_dir() else []
-    return [str(rules_dir / "lexicon.yaml")] + [str(p) for p in metrics]
+    dims = [rules_dir / "dimensions.yaml"] if (rules_dir / "dimensions.yaml").exists() else []
+    return [str(rules_dir / "lexicon.yaml")] + [str(p) for p in dims + metrics]
 
 
 def rules_hash(rules_dir: Path, files: list[str]) -> str:
@@ -175,8 +200,18 @@ def load_rules(rules_dir: str | Path, checked_dir: Path | None = None) -> RuleSe
     metric_rules: list[MetricRule] = []
     seen: dict[str, Path] = {}
     files = rule_files(rules_dir)
+    dimensions: list[Dimension] = []
     for path in map(Path, files[1:]):
         data = _load_yaml(path)
+        if path.name == "dimensions.yaml" and path.parent == rules_dir:
+            try:
+                dimensions = DimensionFile(**(data or {"dimensions": []})).dimensions
+            except ValidationError as e:
+                raise RulesError(path, "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}"
+                                                 for err in e.errors()[:5])) from None
+            except TypeError:
+                raise RulesError(path, "expected a mapping with a 'dimensions' list") from None
+            continue
         try:
             parsed = MetricRuleFile(**(data or {"rules": []}))
         except ValidationError as e:
@@ -195,7 +230,11 @@ def load_rules(rules_dir: str | Path, checked_dir: Path | None = None) -> RuleSe
         if marker is not None:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.touch()
-    return RuleSet(lexicon, metric_rules, digest, files)
+    keys = {d.key for d in dimensions}
+    for r in metric_rules:
+        if r.row_dimension is not None and r.row_dimension not in keys:
+            raise RulesError(seen[r.id], f"rule {r.id}: row_dimension '{r.row_dimension}' is not a key of dimensions.yaml")
+    return RuleSet(lexicon, metric_rules, digest, files, dimensions)
 
 
 def _spacy_version() -> str:
