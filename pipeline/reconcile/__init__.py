@@ -191,17 +191,57 @@ def reconcile(observations: list[Observation], sources: dict[str, SourceInfo] | 
         by_fact[fact.fact_id] = obs
     # checks across facts
     fact_by_id = {f.fact_id: f for f in facts}
-    for kind, fids, detail in sum_conflicts(facts) + monotonic_conflicts(facts):
+    checks = [(kind, fids, detail, None) for kind, fids, detail in monotonic_conflicts(facts)]
+    checks += _table_sum_checks(facts, by_fact)
+    for kind, fids, detail, source in checks:
         cid = conflict_id(kind, fids)
         for fid in fids:
             f = fact_by_id[fid]
-            chosen = next((o for o in by_fact[fid] if o.observation_id == f.chosen_observation), by_fact[fid][0])
+            # a sum check's member is that document's printing; any other check's the chosen one
+            pick = (lambda o: o.source == source) if source else (lambda o: o.observation_id == f.chosen_observation)
+            chosen = next((o for o in by_fact[fid] if pick(o)), by_fact[fid][0])
             members.append(_member(cid, kind, fid, chosen, detail=detail.get(fid, "")))
             if f.status in ("single", "agreed"):
                 f.status = "conflict"
     _apply_resolutions(facts, members, resolutions)
     members.sort(key=lambda m: (m.conflict_id, m.fact_id, m.source, m.observation_id))
     return facts, members
+
+
+@dataclass(frozen=True)
+class _Printed:
+    """One document's printing of a fact's figure in a table: what a sum check compares."""
+
+    fact_id: str
+    metric: str
+    metric_label: str
+    dimensions: str
+    period_start: date | None
+    period_end: date | None
+    period_type: str
+    unit: str
+    value: float
+    qualifier: str
+
+
+def _table_sum_checks(facts: list[Fact], by_fact: dict[str, list[Observation]]) -> list[tuple]:
+    """Sum checks within each document's tables: a printed total against the parts that the same
+    document prints for the same metric and period (a figure restated by another edition is not
+    counted again, and one document's parts are never added to another's)."""
+    per_source: dict[str, dict[str, _Printed]] = {}
+    for f in facts:
+        for o in by_fact[f.fact_id]:
+            if o.kind == "table":
+                per_source.setdefault(o.source, {}).setdefault(f.fact_id, _Printed(
+                    f.fact_id, f.metric, f.metric_label, f.dimensions, f.period_start, f.period_end,
+                    f.period_type, o.unit, o.value, o.qualifier))
+    out, seen = [], set()
+    for source in sorted(per_source):
+        for kind, fids, detail in sum_conflicts(list(per_source[source].values())):
+            if (kind, tuple(fids)) not in seen:
+                seen.add((kind, tuple(fids)))
+                out.append((kind, fids, detail, source))
+    return out
 
 
 def _cluster_weight(c: list[Observation], sources: dict[str, SourceInfo]) -> tuple:

@@ -22,7 +22,8 @@ def _metric(f: Fact) -> str:
 
 
 def sum_conflicts(facts: list[Fact]) -> list[Check]:
-    """A total whose breakdown (facts with one more dimension, all of the same key) does not add up."""
+    """A total whose breakdown (facts with one more dimension, all of the same key) does not add up.
+    `facts` are one document's printings (anything with a fact's fields)."""
     out: list[Check] = []
     index: dict[tuple, list[Fact]] = {}
     for f in facts:
