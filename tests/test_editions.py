@@ -113,3 +113,26 @@ def test_sum_check_compares_one_documents_parts_with_its_own_total():
     _, members = reconcile(wrong + [_printed("d.pdf", 0, 35)])
     sums = [m for m in members if m.kind == "sum_mismatch"]
     assert sums and {m.source for m in sums} == {"c.pdf"}
+
+
+def test_a_company_printed_with_and_without_its_legal_form_is_one_series(editions):
+    facts = [f for f in _rows(editions["last"] / "facts.csv")
+             if f["metric"] == "ncmec.cybertipline.reports.esp" and f["dimensions"].startswith("esp=")]
+    names = {f["dimensions"] for f in facts}
+    assert not [n for n in names if n.endswith(("*", "Inc.", "LLC", "Ltd."))]
+    years: dict[str, set] = {}
+    for f in facts:
+        years.setdefault(f["dimensions"], set()).add(f["period_end"][:4])
+    # a company in every edition is one series of three years (before folding: 40 of them)
+    assert sum(len(y) == 3 for y in years.values()) >= 60
+
+
+def test_dimension_values_fold_marks_suffixes_and_aliases():
+    from pipeline.extract.rules import Dimension
+
+    d = Dimension(key="esp", headers=["Provider"], strip_marks="*", strip_suffixes=["Inc", "LLC", "Limited"],
+                  aliases={"Acme Widgets": "Acme"})
+    assert d.fold("Example Web, Inc.") == d.fold("Example Web LLC*") == d.fold("Example Web") == "Example Web"
+    assert d.fold("Acme Widgets, Inc.") == "Acme"
+    assert d.fold("Northwind Limited (Tailspin)") == "Northwind Limited (Tailspin)"  # a brand keeps its name
+    assert d.fold("Inc") == "Inc"  # nothing left: the value stays as printed

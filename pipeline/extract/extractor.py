@@ -440,6 +440,7 @@ class Extractor:
         rkey = self._row_key(ctx, table)
         # a rule that claims the tables keyed by this dimension (its context found in the title)
         claimed = self._claiming_rule(rkey, table, doc.title)
+        dimension = self.rules.dimension_by_key.get(rkey)
         rule_cache: dict = {}
         main_label = ""
         ctx_text = " | ".join(x for x in (table.caption, table.stub_header, doc.title) if x)
@@ -461,6 +462,8 @@ class Extractor:
             section_period = single_period(find_mentions(row.section, fem)) if row.section else None
             row_text = _norm(row.label + " " + " ".join(c.text for c in row.cells))
             row_label = M.strip_period_words(row.label)  # "CY2022 (1/1/22-12/31/22)" is a period, not a breakdown
+            if dimension is not None and row_label:
+                row_label = dimension.fold(row_label)  # "Twitter, Inc." and "Twitter": one series
             before_cell = row.label
             for cell in row.cells:
                 # the quote is the row's text; where this cell starts in it

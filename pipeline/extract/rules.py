@@ -103,6 +103,24 @@ class Dimension(BaseModel):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     headers: list[str] = Field(min_length=1)
     description: str | None = None
+    strip_marks: str = Field(default="", description="footnote marks dropped from the end of a value ('Google*')")
+    strip_suffixes: list[str] = Field(default_factory=list,
+                                      description="legal suffixes dropped from the end ('Twitter, Inc.' -> 'Twitter')")
+    aliases: dict[str, str] = Field(default_factory=dict, description="a spelling -> the series' name (after folding)")
+
+    @cached_property
+    def _suffix(self) -> re.Pattern | None:
+        if not self.strip_suffixes:
+            return None
+        words = "|".join(re.escape(w.rstrip(".")) for w in sorted(self.strip_suffixes, key=len, reverse=True))
+        return re.compile(rf"(?:(?:,\s*|\s+)(?:{words})\.?)+$", re.I)
+
+    def fold(self, value: str) -> str:
+        """The value as one series across editions: marks and legal suffixes off, then aliases."""
+        out = value.strip().rstrip(self.strip_marks).strip() if self.strip_marks else value.strip()
+        if self._suffix is not None:
+            out = self._suffix.sub("", out).strip(" ,") or out
+        return self.aliases.get(out, out)
 
 
 class DimensionFile(BaseModel):
@@ -128,6 +146,7 @@ class RuleSet:
         self.lexicon = lexicon
         self.dimensions = list(dimensions)
         self.dimension_of_header = {header_words(h): d.key for d in self.dimensions for h in d.headers}
+        self.dimension_by_key = {d.key: d for d in self.dimensions}
         self.metric_rules = metric_rules
         self.hash = digest
         self.files = files
