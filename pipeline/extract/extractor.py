@@ -438,7 +438,7 @@ class Extractor:
         col_periods = [single_period(find_mentions(c, fem)) for c in table.columns]
         label = M.table_label(table, doc.title)
         rkey = self._row_key(ctx, table)
-        # a rule that claims the tables keyed by this dimension (its context found in the title)
+        # a rule that claims the tables keyed by this dimension (its patterns found in the title)
         claimed = self._claiming_rule(rkey, table, doc.title)
         dimension = self.rules.dimension_by_key.get(rkey)
         rule_cache: dict = {}
@@ -574,8 +574,8 @@ class Extractor:
         return M.row_key(table)
 
     def _claiming_rule(self, rkey: str, table, title: str | None) -> int | None:
-        """The first table rule whose `row_dimension` is this table's row key and whose context
-        patterns match its caption or the document title."""
+        """The first table rule whose `row_dimension` is this table's row key and whose patterns
+        and context patterns match its caption or the document title."""
         for ri, r in enumerate(self.rules.metric_rules):
             if r.row_dimension != rkey or "table" not in r.scope:
                 continue
