@@ -576,11 +576,11 @@ class Extractor:
     def _claiming_rule(self, rkey: str, table, title: str | None) -> int | None:
         """The first table rule whose `row_dimension` is this table's row key and whose patterns
         and context patterns match its caption or the document title."""
+        around = " | ".join(x for x in (table.caption, title) if x)
+        hits = self._text_hits(around) if around else []
         for ri, r in enumerate(self.rules.metric_rules):
             if r.row_dimension != rkey or "table" not in r.scope:
                 continue
-            around = " | ".join(x for x in (table.caption, title) if x)
-            hits = self._text_hits(around) if around else []
             if all(any(h.rule == ri and h.field == f for h in hits) for f in ("patterns", "context")
                    if getattr(r, f)):
                 return ri

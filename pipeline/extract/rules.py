@@ -226,8 +226,7 @@ def load_rules(rules_dir: str | Path, checked_dir: Path | None = None) -> RuleSe
             try:
                 dimensions = DimensionFile(**(data or {"dimensions": []})).dimensions
             except ValidationError as e:
-                raise RulesError(path, "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}"
-                                                 for err in e.errors()[:5])) from None
+                raise RulesError(path, _format_errors(path, e, data)) from None
             except TypeError:
                 raise RulesError(path, "expected a mapping with a 'dimensions' list") from None
             continue
