@@ -140,6 +140,9 @@ class Observation(Model):
     metric: str = ""
     metric_label: str = ""
     dimensions: str = ""
+    # the identity of coded breakdown values across editions ("country=BHR" for "Bahrein"):
+    # an ISO code or the folded name; a value that resolved to nothing has none
+    dimension_codes: str = ""
     period_start: date | None = None
     period_end: date | None = None
     period_type: str = ""
@@ -169,13 +172,15 @@ class Fact(Model):
     metric: str
     metric_label: str
     dimensions: str
+    dimension_codes: str = ""
     period_start: date | None = None
     period_end: date | None = None
     period_type: str = ""
     value: float
     unit: str
     qualifier: str
-    status: Literal["single", "agreed", "conflict", "resolved"]
+    # revised: a later edition of the same publisher restated the figure (see reconcile/revisions.py)
+    status: Literal["single", "agreed", "conflict", "resolved", "revised"]
     n_sources: int
     observation_ids: str  # ';'-joined
     chosen_observation: str = ""  # the observation whose value the fact takes

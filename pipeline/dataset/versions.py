@@ -154,7 +154,8 @@ def write_run(opts, progress):
         open_before = {cid for cid, status in read_column(out / prev / FILES["conflicts"], "conflict_id", "status")
                        if status == "open"} if prev else set()
         sources = {d["source"]: SourceInfo(authority=d["authority"],
-                                           published=datetime.fromisoformat(d["published"]).date() if d["published"] else None)
+                                           published=datetime.fromisoformat(d["published"]).date() if d["published"] else None,
+                                           publisher=d["publisher"] or "")
                    for d in docs}
         groups = group_observations(o for r in results.values() for o in r.observations)
         # the facts of the cached documents' observations, made now: only the groups the new
@@ -232,10 +233,12 @@ def write_run(opts, progress):
                 "documents": docs,
                 "counts": {"documents": len(docs), "observations": len(observations), "facts": len(facts),
                            "facts_by_status": {s: sum(1 for f in facts if f.status == s)
-                                               for s in ("single", "agreed", "conflict", "resolved")},
+                                               for s in ("single", "agreed", "conflict", "resolved", "revised")},
                            "stale_facts": sum(1 for f in facts if f.stale),
                            "conflicts_open": len(open_now),
-                           "conflicts_resolved": len({c.conflict_id for c in conflicts if c.status == "resolved"})},
+                           "conflicts_resolved": len({c.conflict_id for c in conflicts
+                                                      if c.status == "resolved" and c.kind != "revision"}),
+                           "revisions": len({c.conflict_id for c in conflicts if c.kind == "revision"})},
                 "changes": counts,
             }
             n_observations, n_facts = len(observations), len(facts)

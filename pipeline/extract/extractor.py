@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass
 
 from ..models import Block, Document, Observation, Skipped
@@ -253,6 +254,8 @@ class Extractor:
             if not quantities:
                 if carries(text, mentions, sent_period):
                     carry = sent_period
+                elif sent_period is not None and sent_period != carry:
+                    carry = None  # the text has moved on to another time ("Retrieved April 1, 2018")
                 previous, prev_text = stated(sent_period, text), text
                 continue
             # a sentence that states no period and points back at the one before it reads on from
@@ -441,6 +444,7 @@ class Extractor:
         # a rule that claims the tables keyed by this dimension (its patterns found in the title)
         claimed = self._claiming_rule(rkey, table, doc.title)
         dimension = self.rules.dimension_by_key.get(rkey)
+        row_codes = _row_codes(dimension, table, ctx.row_codes) if dimension is not None else {}
         rule_cache: dict = {}
         main_label = ""
         ctx_text = " | ".join(x for x in (table.caption, table.stub_header, doc.title) if x)
@@ -462,8 +466,10 @@ class Extractor:
             section_period = single_period(find_mentions(row.section, fem)) if row.section else None
             row_text = _norm(row.label + " " + " ".join(c.text for c in row.cells))
             row_label = M.strip_period_words(row.label)  # "CY2022 (1/1/22-12/31/22)" is a period, not a breakdown
+            row_code = ""
             if dimension is not None and row_label:
                 row_label = dimension.fold(row_label)  # "Twitter, Inc." and "Twitter": one series
+                row_code = row_codes.get(row_label, "")  # "Bahrain" and "Bahrein": BHR
             before_cell = row.label
             for cell in row.cells:
                 # the quote is the row's text; where this cell starts in it
@@ -534,6 +540,7 @@ class Extractor:
                     if any(a <= x and y <= b for x, y in named_spans):
                         continue
                     dims.append((k, v))
+                codes = f"{rkey}={row_code}" if row_code and (rkey, row_label) in dims else ""
                 if ri is not None:
                     dims.extend(self.rules.metric_rules[ri].dimensions.items())
                 header_bits = "; ".join(x for x in (table.caption or table.stub_header, col) if x)
@@ -557,7 +564,7 @@ class Extractor:
                         ctx, a, b, quote, q, unit, q.qualifier, rule_id, metric_label, dim_str, period, False,
                         list(q.flags), "table", page=cell.page,
                         quote_offset=cell_offset + (1 if cell_offset else 0) + len(_norm(lead)) + lead.endswith(" "),
-                        bbox=_box_str(box) if box is not None else ""))
+                        bbox=_box_str(box) if box is not None else "", codes=codes))
         return out
 
     def _row_key(self, ctx: Context, table) -> str:
@@ -597,17 +604,33 @@ class Extractor:
 
     # ------------------------------------------------------------------------------------
     def _obs(self, ctx, a, b, quote, q, unit, qualifier, rule, label, dims, period, inferred, flags, kind,
-             page=None, quote_offset=None, bbox=""):
+             page=None, quote_offset=None, bbox="", codes=""):
         doc = ctx.doc
         return Observation(
             observation_id=observation_id(doc.source, a, b, rule), source=doc.source, source_sha256=doc.sha256,
             page=page or (doc.page_at(a) if doc.pages else None), char_start=a, char_end=b, quote=quote,
             quote_offset=quote_offset, bbox=bbox,
             surface=doc.text[a:b], value=q.value, unit=unit, qualifier=qualifier, metric=_metric_of(self, rule),
-            metric_label=label, dimensions=dims,
+            metric_label=label, dimensions=dims, dimension_codes=codes,
             period_start=period.start if period else None, period_end=period.end if period else None,
             period_type=period.type if period else "", period_inferred=bool(period and (inferred or period.inferred)),
             rule=rule, flags=";".join(sorted(set(flags))), kind=kind)
+
+
+def _row_codes(dimension, table, taken: dict[tuple[str, str], str]) -> dict[str, str]:
+    """Each folded row label's code. Rows of one table that would share a code only because a
+    brand clause was left out ("Example Ltd (dba One)", "Example Ltd (dba Two)") keep it. Of two
+    spellings in one document that the library gives one code ("French Guiana", "Guiana,
+    French": the publisher's two rows), the first keeps it and the other stays a series of its
+    own under its printed name; `taken` holds the document's codes so far."""
+    labels = dict.fromkeys(dimension.fold(lab) for lab in (M.strip_period_words(r.label) for r in table.rows) if lab)
+    codes = {lab: dimension.code(lab) for lab in labels}
+    shared = Counter(codes.values())
+    codes = {lab: dimension.code(lab, keep_brand=True) if shared[c] > 1 else c for lab, c in codes.items()}
+    for lab, c in codes.items():
+        if c and taken.setdefault((dimension.key, c), lab) != lab:
+            codes[lab] = ""
+    return codes
 
 
 def _metric_of(ex: Extractor, rule: str) -> str:

@@ -87,6 +87,8 @@ class Context:
     forecast: Period | None = None  # "the outlook for the next three years": the forecast period
     year_end_month: int | None = None  # the month the document's years end ("March years")
     last_table: tuple[str, int] | None = None  # (row key, number of columns) of the last keyed table
+    # (row key, code) -> the row label that has it in this document (one code, one spelling)
+    row_codes: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def section_period(self) -> Period | None:
         for s in reversed(self.sections):
@@ -120,6 +122,8 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
     for m in mentions:
         if m.role in ("base", "after") or m.role == "event" and not clause[0] <= m.start < clause[1]:
             continue
+        if m.start >= q.end and _GLUED_OPENING.search(text, max(0, m.start - 12), m.start):
+            continue  # "...the CyberTiplineIn 1998, ...": a sentence glued on after the figure's
         if m.kind == "since":
             p = cumulative(m, ctx.as_of, ctx.as_of_inferred)
         elif m.kind == "following_n":
@@ -252,6 +256,8 @@ def prose_period(ctx: Context, text: str, q: Quantity, qi: int, qs: list[Quantit
     return _reported(ctx, text, resolved)
 
 
+# a capitalised preposition glued to the word before it: text that lost a sentence break
+_GLUED_OPENING = re.compile(r"[a-z](?:In|On|At|By|For|During|Since|As of)\s+$")
 # "..., while in 2021," / "; in CY 2021,": a period that opens a clause
 _CLAUSE_LEAD = re.compile(r"(?:[,;:—–]\s*|\b(?:while|whereas|and|but|then)\s+)(?:in|during|for|by|as of|as at)\s+$", re.I)
 _HOLDS = re.compile(r"\s*(?:in|during|for|by|as of|as at|at)?\s*(?:the\s)?", re.I)

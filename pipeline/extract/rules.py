@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import RulesError
+from .entities import CODERS, UNKNOWN, name_code
 from .lexicon import Lexicon
 
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*\.v\d+$")
@@ -106,7 +107,20 @@ class Dimension(BaseModel):
     strip_marks: str = Field(default="", description="footnote marks dropped from the end of a value ('Google*')")
     strip_suffixes: list[str] = Field(default_factory=list,
                                       description="legal suffixes dropped from the end ('Twitter, Inc.' -> 'Twitter')")
+    brand_clause: bool = Field(default=False, description=(
+        "the identity leaves out a trailing brand ('Evasyst, Inc. (dba Kast)', 'Example Inc, d/b/a Brand'), "
+        "unless two rows of one table differ only by it"))
+    strip_prefixes: list[str] = Field(default_factory=list,
+                                      description="leading words the identity leaves out ('The Meet Group')")
+    strip_endings: list[str] = Field(default_factory=list,
+                                     description="endings the identity leaves out even when attached ('Giphy.com')")
     aliases: dict[str, str] = Field(default_factory=dict, description="a spelling -> the series' name (after folding)")
+    codes: Literal["iso3166_alpha3"] | None = Field(
+        default=None, description="the library that gives a value its code (entities.py); none: its folded name")
+    extra_codes: dict[str, str] = Field(default_factory=dict,
+                                        description="a name (after aliases) -> its code, where the library has none")
+    unknown: list[str] = Field(default_factory=list,
+                               description="wordings of the declared unknown member ('No Country Listed')")
 
     @cached_property
     def _suffix(self) -> re.Pattern | None:
@@ -116,11 +130,57 @@ class Dimension(BaseModel):
         return re.compile(rf"(?:(?:,\s*|\s+)(?:{words})\.?)+$", re.I)
 
     def fold(self, value: str) -> str:
-        """The value as one series across editions: marks and legal suffixes off, then aliases."""
+        """The value as printed for its series: footnote marks and legal suffixes off, then
+        aliases (looked up without case or punctuation)."""
         out = value.strip().rstrip(self.strip_marks).strip() if self.strip_marks else value.strip()
         if self._suffix is not None:
             out = self._suffix.sub("", out).strip(" ,") or out
-        return self.aliases.get(out, out)
+        return self._aliases.get(name_code(out), out)
+
+    @cached_property
+    def _aliases(self) -> dict[str, str]:
+        return {name_code(k): v for k, v in self.aliases.items()}
+
+    @cached_property
+    def _unknown(self) -> frozenset[str]:
+        return frozenset(name_code(w) for w in self.unknown)
+
+    @cached_property
+    def _extra_codes(self) -> dict[str, str]:
+        return {name_code(k): v for k, v in self.extra_codes.items()}
+
+    def code(self, folded: str, keep_brand: bool = False) -> str:
+        """The identity of a folded value: `unknown` for a declared unknown, the library's code
+        (or an extra code) when the dimension has one, else the name without case, punctuation,
+        endings and (unless `keep_brand`) brand clause; "" when the library resolves nothing
+        (the value stays a series of its own under its printed name)."""
+        key = name_code(folded)
+        if key in self._unknown:
+            return UNKNOWN
+        if key in self._extra_codes:
+            return self._extra_codes[key]
+        if self.codes is not None:
+            return CODERS[self.codes](folded)
+        out = folded
+        if self.brand_clause and not keep_brand:
+            out = _BRAND.sub("", out).strip(" ,") or out
+            out = self.fold(out)  # the legal form before the brand: "JNJ Mobile, Inc. (dba X)"
+        for prefix in self.strip_prefixes:
+            if out.lower().startswith(prefix.lower() + " ") and len(out) > len(prefix) + 1:
+                out = out[len(prefix) + 1:]
+        for ending in self.strip_endings:
+            if out.lower().endswith(ending.lower()) and len(out) > len(ending):
+                out = out[: -len(ending)]
+        key = name_code(out)
+        return self._aliases_code.get(key, key)
+
+    @cached_property
+    def _aliases_code(self) -> dict[str, str]:
+        return {name_code(k): name_code(v) for k, v in self.aliases.items()}
+
+
+# a trailing "(dba Brand)", "(Brand)", ", dba Brand", " d/b/a Brand"
+_BRAND = re.compile(r"\s*\([^()]*\)$|,?\s+(?:d/b/a|d\.b\.a\.?|dba)\s+.*$", re.I)
 
 
 class DimensionFile(BaseModel):

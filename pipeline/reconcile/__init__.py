@@ -1,9 +1,11 @@
 """Reconciliation: observations from all documents become facts, disagreements conflicts.
 
-Observations are grouped by metric, breakdown, period and unit. A group whose figures agree (see
-agreement.py) is one fact; a group that splits into disagreeing clusters is a conflict, as are a
-scale anomaly, a breakdown that does not add up to its total, and a cumulative figure that falls
-between two as-of dates (checks.py). Resolutions in rules/resolutions.yaml settle conflicts.
+Observations are grouped by series, breakdown, period and unit (grouping.py). A group whose
+figures agree (agreement.py) is one fact. A group that splits into disagreeing clusters is a
+revision when the clusters are editions of one publisher (revisions.py), several facts when its
+series is only a derived id, and otherwise a conflict; so are a scale anomaly, a breakdown that
+does not add up to its total, and a cumulative figure that falls between two as-of dates
+(checks.py). Resolutions in rules/resolutions.yaml settle conflicts (resolutions.py).
 """
 
 from __future__ import annotations
@@ -12,51 +14,23 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from typing import NamedTuple
 
 from ..models import ConflictMember, Fact, Observation
 from .agreement import agree, interval, is_precise, precision_rank, unit_family
 from .checks import monotonic_conflicts, sum_conflicts
+from .grouping import fact_id, group_key, group_observations, is_derived, normalize_dims
 from .resolutions import Resolution
+from .revisions import SourceInfo, Vintage, vintages
 
 
-@dataclass(frozen=True)
-class SourceInfo:
-    authority: int = 0
-    published: date | None = None
+class Group(NamedTuple):
+    """What one group of observations becomes: its facts (one, or one per disagreeing cluster of
+    a derived series), their own conflict members, and the group's observations."""
 
-
-def metric_key(o: Observation) -> str:
-    return o.metric or _label_key(o.metric_label)
-
-
-@lru_cache(maxsize=65536)
-def _label_key(label: str) -> str:
-    return "label:" + " ".join(re.findall(r"[a-z0-9]+", label.lower())[:12])
-
-
-@lru_cache(maxsize=65536)
-def normalize_dims(dims: str) -> str:
-    """Dimensions in one order ("a=1; b=2"); cached: the same few repeat across many facts."""
-    parts = [p.strip() for p in dims.split(";") if p.strip()]
-    return "; ".join(sorted(parts))
-
-
-def group_key(o: Observation) -> tuple:
-    """Observations of one fact: same metric, breakdown, period and unit. Figures without a metric
-    rule are labelled from their own words; two of them are the same fact only if they are the
-    same mention, so each stands alone."""
-    if not o.metric:
-        return (metric_key(o), normalize_dims(o.dimensions), "mention", o.source, str(o.char_start), unit_family(o.unit))
-    if o.period_type == "cumulative":
-        period = ("cumulative", "", o.period_end.isoformat() if o.period_end else "")
-    else:
-        period = ("", o.period_start.isoformat() if o.period_start else "", o.period_end.isoformat() if o.period_end else "")
-    return (metric_key(o), normalize_dims(o.dimensions), *period, unit_family(o.unit))
-
-
-def fact_id(key: tuple) -> str:
-    return hashlib.sha1("|".join(key).encode()).hexdigest()[:16]
+    facts: list[Fact]
+    members: list[ConflictMember]
+    observations: list[Observation]
 
 
 def _descaled(o: Observation) -> Observation:
@@ -107,44 +81,55 @@ def conflict_id(kind: str, fact_ids: list[str]) -> str:
     return hashlib.sha1((kind + "|" + "|".join(sorted(fact_ids))).encode()).hexdigest()[:12]
 
 
-def group_observations(observations, groups: dict[tuple, list[Observation]] | None = None
-                       ) -> dict[tuple, list[Observation]]:
-    """Observations by fact (group_key), added to `groups` if given."""
-    groups = {} if groups is None else groups
-    for o in observations:
-        groups.setdefault(group_key(o), []).append(o)
-    return groups
+def _fact(fid: str, key: tuple, obs: list[Observation], best: Observation, status: str, reason: str,
+          stale_sources: set[str]) -> Fact:
+    """The one place a Fact is made: its identity from the group, its value from `best`."""
+    return Fact(
+        fact_id=fid, metric=key[0], metric_label=best.metric_label, dimensions=normalize_dims(best.dimensions),
+        dimension_codes=normalize_dims(best.dimension_codes),
+        period_start=best.period_start if key[2] != "cumulative" else min(
+            (o.period_start for o in obs if o.period_start), default=None),
+        period_end=best.period_end, period_type=best.period_type, value=best.value, unit=best.unit,
+        qualifier=best.qualifier, status=status, n_sources=len({o.source for o in obs}),
+        observation_ids=";".join([o.observation_id for o in obs]), chosen_observation=best.observation_id,
+        chosen_reason=reason, stale=bool(stale_sources) and all(o.source in stale_sources for o in obs))
 
 
 def reconcile_group(key: tuple, obs: list[Observation], sources: dict[str, SourceInfo] | None = None,
-                    stale_sources: set[str] = frozenset()) -> tuple[Fact, list[ConflictMember], list[Observation]]:
-    """One group's fact, its own conflict members (values that disagree, a scale anomaly) and its
-    observations in order."""
+                    stale_sources: set[str] = frozenset()) -> Group:
+    """One group's facts, their own conflict members (values that disagree, a revision, a scale
+    anomaly) and its observations in order."""
     fid = fact_id(key)
     if len(obs) == 1 and "scale_anomaly" not in obs[0].flags:
         # most facts: one observation, nothing to compare or choose
-        o = obs[0]
-        return Fact(
-            fact_id=fid, metric=o.metric, metric_label=o.metric_label, dimensions=normalize_dims(o.dimensions),
-            period_start=o.period_start, period_end=o.period_end, period_type=o.period_type, value=o.value,
-            unit=o.unit, qualifier=o.qualifier, status="single", n_sources=1, observation_ids=o.observation_id,
-            chosen_observation=o.observation_id, chosen_reason="only source",
-            stale=o.source in stale_sources), [], [o]
+        return Group([_fact(fid, key, obs, obs[0], "single", "only source", stale_sources)], [], [obs[0]])
     sources = sources or {}
-    members: list[ConflictMember] = []
-    # a list of its own (the group's may grow)
-    obs = sorted(obs, key=lambda o: (o.source, o.char_start, o.observation_id)) if len(obs) > 1 else [obs[0]]
+    obs = sorted(obs, key=lambda o: (o.source, o.char_start, o.observation_id))
     clusters = _clusters(obs)
+    if len(clusters) > 1 and is_derived(key[0]):
+        # a derived id names a series, not one measure: each agreeing cluster is a fact of its own
+        facts = []
+        for c in sorted(clusters, key=lambda c: (c[0].source, c[0].char_start)):
+            best = _best(c, sources)
+            ckey = key + (f"{_descaled(best).value:.10g}",)
+            facts.append(_fact(fact_id(ckey), ckey, c, best, "single" if len(c) == 1 else "agreed",
+                               _reason(best, c, sources), stale_sources))
+        return Group(facts, [], obs)
+    members: list[ConflictMember] = []
     best = _best(obs if len(clusters) == 1 else max(clusters, key=lambda c: _cluster_weight(c, sources)), sources)
     status = "single" if len(obs) == 1 else "agreed" if len(clusters) == 1 else "conflict"
     reason = _reason(best, obs, sources)
     if len(clusters) > 1:
-        docs = {o.source for o in obs}
-        kind = "value_mismatch" if len(docs) > 1 else "intra_document"
-        cid = conflict_id(kind, [fid])
-        for ci, c in enumerate(clusters):
-            for o in c:
-                members.append(_member(cid, kind, fid, o, detail=f"cluster {ci + 1} of {len(clusters)}"))
+        editions = vintages(clusters, sources)
+        if editions is not None:
+            best, reason, status = _best(clusters[editions[-1].cluster], sources), _revised(editions), "revised"
+            members.extend(_revision_members(fid, clusters, editions))
+        else:
+            kind = "value_mismatch" if len({o.source for o in obs}) > 1 else "intra_document"
+            cid = conflict_id(kind, [fid])
+            for ci, c in enumerate(clusters):
+                for o in c:
+                    members.append(_member(cid, kind, fid, o, detail=f"cluster {ci + 1} of {len(clusters)}"))
     anomalies = [o for o in obs if o.flags and "scale_anomaly" in o.flags.split(";")]
     if anomalies:
         status = "conflict"
@@ -155,22 +140,33 @@ def reconcile_group(key: tuple, obs: list[Observation], sources: dict[str, Sourc
             members.append(_member(cid, "scale_anomaly", fid, o, detail=detail))
         best = _best([o for o in obs if o not in anomalies] or obs, sources)
         reason = _reason(best, obs, sources)
-    first = obs[0]
-    fact = Fact(
-        fact_id=fid, metric=first.metric, metric_label=best.metric_label, dimensions=normalize_dims(first.dimensions),
-        period_start=best.period_start if key[2] != "cumulative" else min(
-            (o.period_start for o in obs if o.period_start), default=None),
-        period_end=best.period_end, period_type=best.period_type, value=best.value, unit=best.unit,
-        qualifier=best.qualifier, status=status, n_sources=len({o.source for o in obs}) if len(obs) > 1 else 1,
-        observation_ids=";".join([o.observation_id for o in obs]), chosen_observation=best.observation_id,
-        chosen_reason=reason, stale=bool(stale_sources) and all(o.source in stale_sources for o in obs))
-    return fact, members, obs
+    return Group([_fact(fid, key, obs, best, status, reason, stale_sources)], members, obs)
+
+
+def _revised(editions: list[Vintage]) -> str:
+    last = editions[-1]
+    return f"revised: the latest edition, {', '.join(last.sources)} (published {last.published.isoformat()})"
+
+
+def _revision_members(fid: str, clusters: list[list[Observation]], editions: list[Vintage]) -> list[ConflictMember]:
+    """Every vintage's figures, settled by the latest edition."""
+    cid = conflict_id("revision", [fid])
+    out = []
+    for n, v in enumerate(editions, 1):
+        for o in clusters[v.cluster]:
+            if o.source not in v.sources:
+                continue
+            m = _member(cid, "revision", fid, o, detail=f"vintage {n} of {len(editions)}: published "
+                                                         f"{v.published.isoformat()}" + (" (latest)" if n == len(editions) else ""))
+            m.status, m.resolution = "resolved", _revised(editions)
+            out.append(m)
+    return out
 
 
 def reconcile(observations: list[Observation], sources: dict[str, SourceInfo] | None = None,
               resolutions: list[Resolution] = (), stale_sources: set[str] = frozenset(),
               groups: dict[tuple, list[Observation]] | None = None,
-              done: dict[tuple, tuple] | None = None) -> tuple[list[Fact], list[ConflictMember]]:
+              done: dict[tuple, Group] | None = None) -> tuple[list[Fact], list[ConflictMember]]:
     """Facts and conflict members of the observations. A caller that grouped most of them
     earlier passes the `groups` (group_observations), and the groups it reconciled already as
     `done` (reconcile_group by key, with no stale source among them): one is reused while its
@@ -183,15 +179,20 @@ def reconcile(observations: list[Observation], sources: dict[str, SourceInfo] | 
     by_fact: dict[str, list[Observation]] = {}
     for key in sorted(groups):
         got = done.get(key) if done else None
-        if got is None or len(got[2]) != len(groups[key]):
+        if got is None or len(got.observations) != len(groups[key]):
             got = reconcile_group(key, groups[key], sources, stale_sources)
-        fact, own, obs = got
-        facts.append(fact)
-        members.extend(own)
-        by_fact[fact.fact_id] = obs
+        facts.extend(got.facts)
+        members.extend(got.members)
+        if len(got.facts) == 1:
+            by_fact[got.facts[0].fact_id] = got.observations
+        else:
+            ids = {o.observation_id: o for o in got.observations}
+            for f in got.facts:
+                by_fact[f.fact_id] = [ids[i] for i in f.observation_ids.split(";")]
     # checks across facts
     fact_by_id = {f.fact_id: f for f in facts}
-    checks = [(kind, fids, detail, None) for kind, fids, detail in monotonic_conflicts(facts)]
+    checks = [(kind, fids, detail, None) for kind, fids, detail in monotonic_conflicts(
+        [f for f in facts if not is_derived(f.metric)])]
     checks += _table_sum_checks(facts, by_fact)
     for kind, fids, detail, source in checks:
         cid = conflict_id(kind, fids)
@@ -201,7 +202,7 @@ def reconcile(observations: list[Observation], sources: dict[str, SourceInfo] | 
             pick = (lambda o: o.source == source) if source else (lambda o: o.observation_id == f.chosen_observation)
             chosen = next((o for o in by_fact[fid] if pick(o)), by_fact[fid][0])
             members.append(_member(cid, kind, fid, chosen, detail=detail.get(fid, "")))
-            if f.status in ("single", "agreed"):
+            if f.status in ("single", "agreed", "revised"):
                 f.status = "conflict"
     _apply_resolutions(facts, members, resolutions)
     members.sort(key=lambda m: (m.conflict_id, m.fact_id, m.source, m.observation_id))
@@ -285,4 +286,5 @@ def _apply_resolutions(facts: list[Fact], members: list[ConflictMember], resolut
                 f.chosen_reason = f"resolution {r.id} by {r.by} on {r.date.isoformat()}: {r.reason}"
 
 
-__all__ = ["SourceInfo", "reconcile", "reconcile_group", "group_key", "group_observations", "fact_id", "interval"]
+__all__ = ["Group", "SourceInfo", "reconcile", "reconcile_group", "group_key", "group_observations", "fact_id",
+           "interval"]
