@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import RAW, TRANSPARENCY, corpus_file, make_raw, run_facts
+from conftest import PAGE_2020, PAGE_2021, RAW, TRANSPARENCY, corpus_file, facts, make_raw, run_facts
 from pipeline.models import Observation
-from pipeline.reconcile import reconcile
+from pipeline.reconcile import SourceInfo, reconcile
 
 BY_COUNTRY = [f"ncmec-cybertipline-reports-by-country-{y}.pdf" for y in (2019, 2020, 2022)]
 BY_ESP = [f"ncmec-cybertipline-reports-by-esp-{y}.pdf" for y in (2019, 2020, 2022)]
@@ -47,7 +47,18 @@ def editions(tmp_path_factory):
     (raw / "sources.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False))
     r2 = run_facts(raw, out)
     assert r2.returncode == 0, r2.stderr
-    return {"first": first, "last": _latest(out)}
+    return {"first": first, "last": _latest(out), "out": out, "r2": r2}
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    """One run over every document of the shipped corpus (raw/sources.yaml)."""
+    tmp = tmp_path_factory.mktemp("shipped")
+    names = [s["file"] for s in yaml.safe_load((RAW / "sources.yaml").read_text())["sources"]]
+    out = tmp / "extracted"
+    r = run_facts(make_raw(tmp, names), out, "-v")
+    assert r.returncode == 0, r.stderr
+    return {"version": _latest(out), "stderr": r.stderr}
 
 
 def test_every_table_of_every_edition_sums_to_its_total(editions):
@@ -136,3 +147,138 @@ def test_dimension_values_fold_marks_suffixes_and_aliases():
     assert d.fold("Acme Widgets, Inc.") == "Acme"
     assert d.fold("Northwind Limited (Tailspin)") == "Northwind Limited (Tailspin)"  # a brand keeps its name
     assert d.fold("Inc") == "Inc"  # nothing left: the value stays as printed
+
+
+def test_every_country_is_one_series_with_one_code_across_editions(editions):
+    rows = [o for o in _rows(editions["last"] / "observations.csv")
+            if o["source"] in BY_COUNTRY and o["dimensions"].startswith("country=")]
+    by_code: dict[str, set] = {}
+    for o in rows:
+        assert o["metric"] == "ncmec.cybertipline.reports", o
+        by_code.setdefault(o["dimension_codes"], set()).add(o["source"])
+    # a country in two or more editions is one code (ISO 3166-1 alpha-3, or `unknown`)
+    assert sum(len(s) >= 2 for s in by_code.values()) >= 235
+    assert {"country=USA", "country=IND", "country=XKX", "country=unknown"} <= set(by_code)
+    facts_ = [f for f in _rows(editions["last"] / "facts.csv") if f["metric"] == "ncmec.cybertipline.reports"]
+    years: dict[str, set] = {}
+    for f in facts_:
+        if f["dimension_codes"]:
+            assert f["dimensions"].split("=")[0] == "country"
+            years.setdefault(f["dimension_codes"], set()).add(f["period_end"][:4])
+    assert years["country=IND"] == years["country=BHR"] == {"2019", "2020", "2022"}
+    assert sum(y == {"2019", "2020", "2022"} for y in years.values()) >= 235
+
+
+def test_values_without_a_code_are_listed(shipped):
+    # "Europe" resolves to no country: kept as printed, and named in the run's output (-v)
+    assert "no code for country=Europe" in shipped["stderr"]
+    run = yaml.safe_load((shipped["version"] / "run.json").read_text())
+    assert any(u.startswith("country=Europe ") for u in run["counts"]["unresolved_values"])
+
+
+def test_diff_after_an_edition_lists_new_facts_and_agreements_apart(editions):
+    r = facts("diff", "--out", editions["out"], "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(r.stdout.splitlines()))
+    kinds = {x["change"] for x in rows}
+    assert {"added", "agreed"} <= kinds and "changed" not in kinds
+    # the 2022 totals of the new editions agree with the transparency report's
+    agreed = [x for x in rows if x["change"] == "agreed"]
+    assert {x["metric"] for x in agreed} >= {"ncmec.cybertipline.reports", "ncmec.cybertipline.reports.esp"}
+
+
+# the open conflicts of the shipped corpus, each a real disagreement of its sources
+REAL_CONFLICTS = {
+    # "29,397,681 million": a scale word on a precise figure (the 2021 page)
+    ("scale_anomaly", "ncmec.cybertipline.reports", "2021-12-31"),
+    # the 2020 page says 3,220 requests from law enforcement, the transparency report 3,147
+    ("value_mismatch", "ncmec.cvip.le_requests", "2020-12-31"),
+    # attempted abductions since 2005: 18,335 by the end of 2020 (2020 page), 14,902 by 2021
+    ("non_monotone", "ncmec.attempted_abductions", "2021-12-31"),
+}
+
+
+def test_the_only_open_conflicts_on_the_shipped_corpus_are_real(shipped):
+    v = shipped["version"]
+    facts_ = {f["fact_id"]: f for f in _rows(v / "facts.csv")}
+    open_ = {(c["kind"], facts_[c["fact_id"]]["metric"], facts_[c["fact_id"]]["period_end"])
+             for c in _rows(v / "conflicts.csv") if c["status"] == "open"}
+    found = {k for k in open_ if k[0] != "non_monotone"} | {
+        k[:2] + ("2021-12-31",) for k in open_ if k[0] == "non_monotone"}
+    assert found == REAL_CONFLICTS
+    assert sum(f["status"] == "conflict" for f in facts_.values()) < 0.01 * len(facts_)
+
+
+def test_almost_every_fact_has_a_metric_id(shipped):
+    ids = yaml.safe_load((shipped["version"] / "run.json").read_text())["counts"]["metric_ids"]
+    assert ids["curated"] > 1000 and ids["derived"] > 500
+    rows = _rows(shipped["version"] / "facts.csv")
+    ncmec = [f for f in rows if f["metric"] == "" and "ncmec" in f["observation_ids"]]  # none of NCMEC's
+    assert not ncmec
+    derived = [f for f in rows if f["metric"].startswith("derived.")]
+    assert all(f["status"] in ("single", "agreed") for f in derived)  # a derived id never conflicts
+
+
+def _edition(source: str, value: float, at: int = 0, metric: str = "example.widgets") -> Observation:
+    return Observation(observation_id=f"{source}-{at}", source=source, source_sha256="0" * 64, char_start=at,
+                       char_end=at + 3, quote="a row of a table", surface=f"{value:,.0f}", value=value, unit="count",
+                       metric=metric, metric_label="widgets sold", period_start=date(2020, 1, 1),
+                       period_end=date(2020, 12, 31), period_type="calendar_year", rule="example.widgets.v1",
+                       kind="table")
+
+
+def _sources(**published) -> dict[str, SourceInfo]:
+    return {f"{k}.pdf": SourceInfo(published=date.fromisoformat(v), publisher="Example Board")
+            for k, v in published.items()}
+
+
+def test_a_later_edition_revises_a_figure():
+    sources = _sources(ed2021="2021-03-01", ed2022="2022-03-01", ed2023="2023-03-01")
+    [fact], members = reconcile([_edition("ed2021.pdf", 100), _edition("ed2022.pdf", 100),
+                                 _edition("ed2023.pdf", 104)], sources)
+    assert fact.status == "revised" and fact.value == 104 and fact.n_sources == 3
+    assert "ed2023.pdf" in fact.chosen_reason and "revised" in fact.chosen_reason
+    assert {m.kind for m in members} == {"revision"} and {m.status for m in members} == {"resolved"}
+    assert sorted(m.detail.split(":")[0] for m in members) == ["vintage 1 of 3", "vintage 2 of 3", "vintage 3 of 3"]
+
+
+@pytest.mark.parametrize("case", ["same date", "other publisher", "no date", "self-contradiction"])
+def test_disagreements_that_are_not_revisions_stay_conflicts(case):
+    sources = _sources(a="2021-03-01", b="2022-03-01")
+    obs = [_edition("a.pdf", 100), _edition("b.pdf", 104)]
+    if case == "same date":
+        sources["b.pdf"] = SourceInfo(published=date(2021, 3, 1), publisher="Example Board")
+    elif case == "other publisher":
+        sources["b.pdf"] = SourceInfo(published=date(2022, 3, 1), publisher="A Newspaper")
+    elif case == "no date":
+        sources["b.pdf"] = SourceInfo(publisher="Example Board")
+    else:
+        obs.append(_edition("b.pdf", 100, at=50))  # the later edition says both
+    [fact], members = reconcile(obs, sources)
+    assert fact.status == "conflict"
+    assert {m.kind for m in members} == {"value_mismatch"} and {m.status for m in members} == {"open"}
+
+
+def test_a_derived_series_merges_agreeing_figures_and_never_conflicts():
+    sources = _sources(a="2021-03-01", b="2022-03-01", c="2022-03-01")
+    obs = [_edition(s, v, metric="") for s, v in (("a.pdf", 100), ("b.pdf", 100), ("c.pdf", 7))]
+    facts_, members = reconcile(obs, sources)
+    assert not members
+    assert sorted((f.metric, f.value, f.status) for f in facts_) == [
+        ("derived.widgets_sold", 7, "single"), ("derived.widgets_sold", 100, "agreed")]
+
+
+def test_entity_codes():
+    from pipeline.extract.rules import Dimension
+
+    country = Dimension(key="country", headers=["Country"], codes="iso3166_alpha3", aliases={"Bahrein": "Bahrain"},
+                        extra_codes={"Netherlands Antilles": "ANT"}, unknown=["No Country Listed"])
+    assert [country.code(country.fold(n)) for n in ("Bahrein", "Bahrain", "Namibia", "Kosovo", "Netherlands Antilles",
+                                                     "NO COUNTRY LISTED", "Atlantis")] == \
+        ["BHR", "BHR", "NAM", "XKX", "ANT", "unknown", ""]
+    esp = Dimension(key="esp", headers=["ESP"], strip_suffixes=["Inc", "Ltd"], brand_clause=True,
+                    strip_prefixes=["The"], strip_endings=[".com"], aliases={"Oldname": "Newname"})
+    assert {esp.code(esp.fold(n)) for n in ("Northwind, Inc. (dba Tailspin)", "Northwind Inc, d/b/a Tailspin",
+                                            "NORTHWIND", "The Northwind", "Northwind.com")} == {"northwind"}
+    assert esp.code("Oldname") == esp.code("Newname") == "newname"
+    assert esp.code("Northwind Ltd (dba One)", keep_brand=True) == "northwind ltd dba one"

@@ -87,7 +87,7 @@ def test_diff_lists_added_facts(scenario):
     r = facts("diff", "v0001", "v0002", "--out", scenario["out"], "--format", "csv")
     rows = list(csv.DictReader(r.stdout.splitlines()))
     assert any(x["change"] == "added" and x["metric"] == "ncmec.cybertipline.reports.public" for x in rows)
-    assert any(x["change"] == "changed" for x in rows)  # 2020 total: single -> agreed
+    assert any(x["change"] == "agreed" and x["old_status"] == "single" for x in rows)  # the 2020 total
 
 
 def test_unchanged_rerun_writes_no_version(scenario):

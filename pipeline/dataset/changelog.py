@@ -36,7 +36,9 @@ def entry(version: str, run: dict, prev_run: dict | None, fact_counts: dict[str,
     lines.append(f"- rules: {run['rules_hash'][:12]} ({rules_note if prev_run else 'initial'})")
     lines.append(f"- code: {run['code_version']} ({code_note if prev_run else 'initial'})")
     lines.append(f"- facts: {fact_counts.get('added', 0)} added, {fact_counts.get('removed', 0)} removed, "
-                 f"{fact_counts.get('changed', 0)} changed ({run['counts']['facts']} in all)")
+                 f"{fact_counts.get('agreed', 0)} agreed by a new source, {fact_counts.get('revised', 0)} revised "
+                 f"by a later edition, {fact_counts.get('changed', 0)} changed, {fact_counts.get('status', 0)} "
+                 f"changed status ({run['counts']['facts']} in all)")
     lines.append(f"- conflicts: {opened} opened, {closed} closed ({run['counts']['conflicts_open']} open)")
     return "\n".join(lines) + "\n"
 

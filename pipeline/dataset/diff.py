@@ -1,4 +1,9 @@
-"""`facts diff`: facts added, removed and changed (value, status) between two versions."""
+"""`facts diff`: what became of each fact between two versions.
+
+A change is one of: `added` (a new fact), `removed`, `agreed` (a new source printed the same
+figure), `revised` (a later edition restated it: the fact takes the new value), `changed` (its
+value changed otherwise) and `status` (only its status changed, e.g. it entered a conflict).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from .store import list_versions, resolve_version
 @dataclass
 class FactChange:
     fact_id: str
-    change: str  # added, removed, changed
+    change: str  # see CHANGES
     metric: str
     metric_label: str
     dimensions: str
@@ -39,6 +44,9 @@ class Diff:
         return sum(1 for c in self.changes if c.change == kind)
 
 
+CHANGES = ("added", "removed", "agreed", "revised", "changed", "status")
+
+
 class FactSummary(NamedTuple):
     """What a diff compares of a fact (read from facts.csv without validating whole facts)."""
 
@@ -50,6 +58,7 @@ class FactSummary(NamedTuple):
     unit: str
     value: float
     status: str
+    n_sources: str
 
 
 def read_summaries(path: Path) -> list[FactSummary]:
@@ -87,10 +96,21 @@ def diff_facts(old: list[Fact | FactSummary], new: list[Fact | FactSummary]) -> 
             out.append(FactChange(change="added", new_value=fb.value, new_status=fb.status, **base))
         elif fb is None:
             out.append(FactChange(change="removed", old_value=fa.value, old_status=fa.status, **base))
-        elif fa.value != fb.value or fa.status != fb.status:
-            out.append(FactChange(change="changed", old_value=fa.value, new_value=fb.value, old_status=fa.status,
-                                  new_status=fb.status, **base))
+        else:
+            kind = _kind(fa, fb)
+            if kind:
+                out.append(FactChange(change=kind, old_value=fa.value, new_value=fb.value, old_status=fa.status,
+                                      new_status=fb.status, **base))
     return out
+
+
+def _kind(a: Fact | FactSummary, b: Fact | FactSummary) -> str:
+    """What happened to a fact present in both versions ("" for nothing)."""
+    if a.value != b.value:
+        return "revised" if b.status == "revised" else "changed"
+    if b.status == "agreed" and int(b.n_sources) > int(a.n_sources):
+        return "agreed"
+    return "status" if a.status != b.status else ""
 
 
 def load_facts(version_dir: Path) -> list[FactSummary]:
@@ -121,10 +141,11 @@ def _fmt(v: float | None) -> str:
 
 
 def format_diff_text(d: Diff) -> str:
-    lines = [f"facts diff {d.old or '(nothing)'} -> {d.new}: {d.count('added')} added, "
-             f"{d.count('removed')} removed, {d.count('changed')} changed"]
-    sign = {"added": "+", "removed": "-", "changed": "~"}
-    for c in d.changes:
+    lines = [f"facts diff {d.old or '(nothing)'} -> {d.new}: " + ", ".join(f"{d.count(k)} {k if k != 'status' else 'status changed'}"
+                                                                      for k in CHANGES)]
+    sign = {"added": "+", "removed": "-", "agreed": "=", "revised": "r", "changed": "~", "status": "s"}
+    # each kind of change in its own block, in the order of CHANGES
+    for c in sorted(d.changes, key=lambda c: CHANGES.index(c.change)):
         what = f"{c.metric_label or c.metric or 'fact ' + c.fact_id}" + (f" [{c.dimensions}]" if c.dimensions else "") + \
             (f" {c.period_end}" if c.period_end else "")
         if c.change == "added":

@@ -23,12 +23,12 @@ from ..forked import Forked
 from ..extract.rules import load_rules
 from ..manifest import load_manifest
 from ..models import Observation
-from ..reconcile import SourceInfo, group_observations, reconcile, reconcile_group
+from ..reconcile import SourceInfo, group_observations, metric_origins, reconcile, reconcile_group, unresolved_values
 from ..reconcile.resolutions import load_resolutions
 from . import changelog
 from .cache import CACHE_DIR, Cache, cache_key
 from .datapackage import datapackage
-from .diff import diff_facts, read_summaries
+from .diff import CHANGES, diff_facts, read_summaries
 from .io import (CONFLICT_COLUMNS, FACT_COLUMNS, OBSERVATION_COLUMNS, SKIPPED_COLUMNS, document_rows, read_column,
                  read_csv, to_csv)
 from .store import LATEST, clean_tmp, latest, locked, new_tmp_dir, next_version, publish, write_atomic
@@ -218,13 +218,16 @@ def write_run(opts, progress):
             parallel = opts.executor == "local" and (opts.jobs or default_jobs()) > 1
             pending = ObservationData(tmp, raw, parallel)
             facts, conflicts = reconcile(observations, sources, resolutions, stale, groups=groups, done=reconciled)
+            unresolved = unresolved_values(observations, set(rules.dimension_by_key))
+            for u in unresolved:
+                progress(f"no code for {u}: kept as printed", 2)
             del reconciled, groups
             _checkpoint("extracted")
 
             version = next_version(out)
             changes = diff_facts(prev_facts, facts)
             del prev_facts, prev_obs
-            counts = {k: sum(1 for c in changes if c.change == k) for k in ("added", "removed", "changed")}
+            counts = {k: sum(1 for c in changes if c.change == k) for k in CHANGES}
             open_now = {c.conflict_id for c in conflicts if c.status == "open"}
             run = {
                 "version": version, "previous": prev,
@@ -235,6 +238,7 @@ def write_run(opts, progress):
                            "facts_by_status": {s: sum(1 for f in facts if f.status == s)
                                                for s in ("single", "agreed", "conflict", "resolved", "revised")},
                            "stale_facts": sum(1 for f in facts if f.stale),
+                           "metric_ids": metric_origins(facts), "unresolved_values": unresolved,
                            "conflicts_open": len(open_now),
                            "conflicts_resolved": len({c.conflict_id for c in conflicts
                                                       if c.status == "resolved" and c.kind != "revision"}),

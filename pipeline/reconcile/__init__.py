@@ -19,7 +19,8 @@ from typing import NamedTuple
 from ..models import ConflictMember, Fact, Observation
 from .agreement import agree, interval, is_precise, precision_rank, unit_family
 from .checks import monotonic_conflicts, sum_conflicts
-from .grouping import fact_id, group_key, group_observations, is_derived, normalize_dims
+from .grouping import (fact_id, group_key, group_observations, is_derived, metric_origins, normalize_dims,
+                       unresolved_values)
 from .resolutions import Resolution
 from .revisions import SourceInfo, Vintage, vintages
 
@@ -287,4 +288,4 @@ def _apply_resolutions(facts: list[Fact], members: list[ConflictMember], resolut
 
 
 __all__ = ["Group", "SourceInfo", "reconcile", "reconcile_group", "group_key", "group_observations", "fact_id",
-           "interval"]
+           "interval", "metric_origins", "unresolved_values"]

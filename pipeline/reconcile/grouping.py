@@ -85,3 +85,26 @@ def group_observations(observations, groups: dict[tuple, list[Observation]] | No
     for o in observations:
         groups.setdefault(group_key(o), []).append(o)
     return groups
+
+
+def metric_origins(facts) -> dict[str, int]:
+    """How many facts have a curated metric id, a derived one, or none."""
+    out = {"curated": 0, "derived": 0, "none": 0}
+    for f in facts:
+        out["derived" if is_derived(f.metric) else "curated" if f.metric else "none"] += 1
+    return out
+
+
+def unresolved_values(observations, keys) -> list[str]:
+    """Breakdown values of the given dimension keys that have no code ("country=Europe"), each
+    once with the documents that print it: kept verbatim, listed for a reviewer."""
+    seen: dict[str, set[str]] = {}
+    for o in observations:
+        if not o.dimensions or o.kind != "table":
+            continue
+        coded = {p.split("=", 1)[0].strip() for p in o.dimension_codes.split(";") if "=" in p}
+        for p in o.dimensions.split(";"):
+            k, _, v = p.strip().partition("=")
+            if k in keys and k not in coded:
+                seen.setdefault(f"{k}={v}", set()).add(o.source)
+    return [f"{kv} ({', '.join(sorted(srcs))})" for kv, srcs in sorted(seen.items())]

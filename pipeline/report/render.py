@@ -15,7 +15,7 @@ from pathlib import Path
 import orjson
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..dataset.diff import diff_facts, read_summaries
+from ..dataset.diff import CHANGES, diff_facts, read_summaries
 from ..dataset.io import iter_rows, read_csv
 from ..models import ConflictMember, Fact
 from .charts import Point, line_chart
@@ -112,6 +112,7 @@ def render(version_dir: Path, raw_dir: Path | None = None, previous: Path | None
     if changes is None:
         prev_facts = read_summaries(previous / "facts.csv") if previous and (previous / "facts.csv").exists() else None
         changes = diff_facts(prev_facts, facts) if prev_facts is not None else []
+    changes = sorted(changes, key=lambda c: CHANGES.index(c.change))  # each kind of change together
 
     titles = {d["source"]: d.get("title") or d["source"] for d in run["documents"]}
     obs_text, crops_text = observations.get() if observations is not None else observation_data(version_dir, raw_dir)
