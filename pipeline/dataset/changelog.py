@@ -9,6 +9,14 @@ from .store import CHANGELOG, write_atomic
 HEADER = "# Dataset changelog\n\nOne entry per version, newest first. Written by `facts run`.\n"
 
 
+# the first version written after the interface gained these names (CONTRACT.md)
+MIGRATION_EDITIONS = (
+    "- migration: facts.csv and observations.csv gain `dimension_codes` (the identity of a breakdown value: "
+    "ISO 3166-1 alpha-3 for countries), facts a status `revised` and derived metric ids (`derived.*`) for "
+    "figures no rule attributes; conflicts.csv a kind `revision`; `facts diff` the changes `agreed`, `revised` "
+    "and `status` beside `added`, `removed` and `changed`. Fact ids of coded breakdowns change once.")
+
+
 def entry(version: str, run: dict, prev_run: dict | None, fact_counts: dict[str, int],
           opened: int, closed: int) -> str:
     docs = {d["source"]: d for d in run["documents"]}
@@ -40,6 +48,10 @@ def entry(version: str, run: dict, prev_run: dict | None, fact_counts: dict[str,
                  f"by a later edition, {fact_counts.get('changed', 0)} changed, {fact_counts.get('status', 0)} "
                  f"changed status ({run['counts']['facts']} in all)")
     lines.append(f"- conflicts: {opened} opened, {closed} closed ({run['counts']['conflicts_open']} open)")
+    if run["counts"].get("revisions"):
+        lines.append(f"- revisions: {run['counts']['revisions']} facts restated by a later edition (status `revised`)")
+    if prev_run and "revised" not in prev_run.get("counts", {}).get("facts_by_status", {}):
+        lines.append(MIGRATION_EDITIONS)
     return "\n".join(lines) + "\n"
 
 
